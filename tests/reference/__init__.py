@@ -1,0 +1,1 @@
+"""Independent reference implementations that the framework's tests compare against."""
