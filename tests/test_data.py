@@ -346,6 +346,23 @@ def test_kfold_error_names_the_path():
     assert str(info.value).startswith("data.csv: cannot make 5 folds from 3 rows")
 
 
+def test_case_study_data_side_matches_the_reference_oracle():
+    """Load, normalise and fold the seeds data as the oracle (the tutorial's code) does."""
+    ta = pytest.importorskip("reference.tutorial_algorithm")
+    path = resources.files("tinygrad_bp") / "datasets" / "wheat-seeds.csv"
+    dataset = ta.load_seeds_csv(str(path))
+    ta.normalize_dataset(dataset, ta.dataset_minmax(dataset))
+    random.seed(1)
+    oracle_folds = ta.cross_validation_split(dataset, 5)
+
+    features, labels, _ = load_wheat_seeds()
+    scaled = normalize(features, *minmax(features))
+    random.seed(1)
+    folds = kfold_indices(len(labels), 5)
+    ours = [[scaled[i].tolist() + [int(labels[i])] for i in fold] for fold in folds]
+    assert ours == oracle_folds
+
+
 # --- train_test_split -------------------------------------------------------------------------
 
 def test_train_test_split_sizes_and_disjointness():
