@@ -4,10 +4,10 @@ from .engine import no_grad
 from .errors import DataError, GradcheckError, TinygradBPError
 from .gradcheck import gradcheck, numerical_gradient
 from .ops import OPS
-from .value import Value, zero_grad
+from .value import Value, stack, zero_grad
 
 __all__ = [
     "OPS", "DataError", "GradcheckError", "TinygradBPError", "Value", "gradcheck", "no_grad",
-    "numerical_gradient", "zero_grad",
+    "numerical_gradient", "stack", "zero_grad",
 ]
 __version__ = "0.1.0"

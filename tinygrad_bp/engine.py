@@ -118,8 +118,10 @@ def backward(root) -> None:
         op, grad_out, parents = node._op, node._grad, node._parents
         if len(parents) == 2:  # binary ops take no parameters; unary ones may (an axis, a shape)
             grads = op.backward(grad_out, node.data, parents[0].data, parents[1].data)
-        else:
+        elif len(parents) == 1:
             grads = op.backward(grad_out, node.data, parents[0].data, *node._args)
+        else:
+            grads = op.backward(grad_out, node.data, *[p.data for p in parents])
         for parent, grad in zip(parents, grads):
             if not parent.requires_grad:
                 continue

@@ -343,3 +343,17 @@ class GetItem(Op):
         da = np.zeros(np.shape(a))
         np.add.at(da, index, g)  # add.at, not +=, so a repeated index collects every g
         return (da,)
+
+
+class Stack(Op):
+    """y = stack(a_0, ..., a_n);  da_i = g[i]"""
+
+    name, symbol = "stack", "stack"
+
+    @staticmethod
+    def forward(*inputs):
+        return np.stack(inputs)
+
+    @staticmethod
+    def backward(g, y, *inputs):
+        return tuple(g)

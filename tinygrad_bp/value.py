@@ -13,7 +13,7 @@ import numpy as np
 
 from . import engine
 from .ops import (Add, Div, Exp, GetItem, Log, MatMul, Mul, Pow, Power, Relu, Reshape, Sigmoid,
-                  Sub, Sum, Tanh, Transpose)
+                  Stack, Sub, Sum, Tanh, Transpose)
 
 
 def _as_data(x, what: str = "Value()"):
@@ -296,6 +296,17 @@ def _index(index):
     if isinstance(index, Value):
         return np.asarray(index.data).astype(np.intp)
     return index
+
+
+def stack(values: Iterable) -> Value:
+    """One Value of shape ``(n, *shape)`` from n Values (or numbers) of the same shape."""
+    inputs = tuple(_lift(v) for v in values)
+    if not inputs:
+        raise ValueError("stack() needs at least one Value")
+    data = Stack.forward(*[v.data for v in inputs])
+    if engine._grad_enabled and any(v.requires_grad for v in inputs):
+        return _node(data, True, Stack, inputs, ())
+    return _node(data, False, None, (), ())
 
 
 def zero_grad(values: Iterable[Value]) -> None:
