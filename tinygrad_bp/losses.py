@@ -34,15 +34,32 @@ def sum_squared_error(outputs: Sequence[float], expected: Sequence[float]) -> fl
     return sum([(e - o) ** 2 for e, o in zip(expected, outputs)])
 
 
+def _class_index(label, n_classes: int) -> int:
+    """``label`` as an index 0..n_classes-1 (``1.0`` is 1); anything else is a clear error.
+
+    The tutorial's own code crashes here with ``TypeError: list indices must be integers`` for
+    float labels and ``IndexError`` for labels outside 0..n-1; truncating 0.7 to 0 would be worse.
+    """
+    try:
+        index = int(label)
+    except (TypeError, ValueError, OverflowError):
+        index = None
+    if index is None or index != label or not 0 <= index < n_classes:
+        shown = label.item() if isinstance(label, np.generic) else label
+        raise ValueError(f"class label {shown!r} is not a class index 0..{n_classes - 1}; map "
+                         "labels to indices first (tinygrad_bp.data.load_csv does)")
+    return index
+
+
 def one_hot(label: int, n_classes: int) -> list[float]:
     """[0, ..., 1, ..., 0] with the 1 at ``label``: the tutorial's ``expected`` vector."""
-    if not 0 <= label < n_classes:
-        raise ValueError(f"class label {label} is outside 0..{n_classes - 1}")
     expected = [0.0] * n_classes
-    expected[label] = 1.0
+    expected[_class_index(label, n_classes)] = 1.0
     return expected
 
 
 def one_hot_matrix(labels, n_classes: int) -> np.ndarray:
     """One one-hot row per label."""
-    return np.eye(n_classes)[np.asarray(labels, dtype=np.intp)]
+    labels = np.asarray(labels)
+    index = np.array([_class_index(label, n_classes) for label in labels.reshape(-1)], dtype=np.intp)
+    return np.eye(n_classes)[index.reshape(labels.shape)]

@@ -2,8 +2,9 @@
 
 "How to Code a Neural Network with Backpropagation In Python (from scratch)" writes each step by
 hand: a forward pass, a backward pass that applies the sigmoid-derivative delta rule, an update.
-Here each function keeps its name and arguments but works on an ``MLP`` built at neuron
-granularity (every weight its own scalar Value), and the backward pass is autograd's:
+Here each function keeps its name and arguments but works on an ``MLP`` (``initialize_network``
+builds one at neuron granularity, every weight its own scalar Value; a layer-granularity MLP
+works too), and the backward pass is autograd's:
 
 - ``backward_propagate_error`` differentiates ``E = 1/2 * sum((expected - output)^2)``, and each
   neuron's ``delta`` is ``-dE/da`` for its activation ``a``: the tutorial's delta, to the last bit;
@@ -17,6 +18,8 @@ tutorial's published numbers are draws from that stream.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import numpy as np
 
 from .losses import half_squared_error, one_hot, sum_squared_error
 from .nn import MLP
@@ -43,13 +46,17 @@ def backward_propagate_error(network: MLP, expected: Sequence[float]) -> None:
     tutorial's dicts given to ``from_network``), as the tutorial's function does. The weights'
     gradients are reset first, so after this call they belong to this one row.
     """
-    output_layer = network.layers[-1].neurons
-    if any(n.out is None for n in output_layer):
-        raise ValueError("backward_propagate_error: run forward_propagate first")
-    if len(expected) != len(output_layer):
+    last = network.layers[-1]
+    if last.granularity == "neuron":
+        outs = [n.out for n in last.neurons]
+        outputs = None if any(out is None for out in outs) else stack(outs)
+    else:
+        outputs = last.out
+    if outputs is None or outputs.ndim != 1:
+        raise ValueError("backward_propagate_error: run forward_propagate on a row first")
+    if len(expected) != last.n_outputs:
         raise ValueError(f"backward_propagate_error: expected has {len(expected)} values, "
-                         f"the network has {len(output_layer)} outputs")
-    outputs = stack([n.out for n in output_layer])
+                         f"the network has {last.n_outputs} outputs")
     network.zero_grad()
     half_squared_error(outputs, list(map(float, expected))).backward()
 
@@ -60,7 +67,9 @@ def update_weights(network: MLP, row: Sequence, l_rate: float) -> None:
     The gradients come from the last ``backward_propagate_error``, which saw the inputs of the
     last forward pass; ``row`` must be that row (the tutorial passes it to read the inputs).
     """
-    if [float(v) for v in row[:network.n_inputs]] != list(network.last_input):
+    if network.last_input is None:
+        raise ValueError("update_weights: run forward_propagate and backward_propagate_error first")
+    if not np.array_equal(np.asarray(row[:network.n_inputs], dtype=np.float64), network.last_input):
         raise ValueError("update_weights: row is not the row of the last forward pass")
     for p in network.parameters():
         p.data -= l_rate * p.grad
@@ -77,7 +86,7 @@ def train_network(network: MLP, train: Sequence[Sequence], l_rate: float, n_epoc
         sum_error = 0.0
         for row in train:
             outputs = forward_propagate(network, row)
-            expected = one_hot(int(row[-1]), n_outputs)
+            expected = one_hot(row[-1], n_outputs)
             sum_error += sum_squared_error(outputs, expected)
             backward_propagate_error(network, expected)
             update_weights(network, row, l_rate)
