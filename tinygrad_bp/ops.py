@@ -326,7 +326,8 @@ class Transpose(Op):
 
     @staticmethod
     def backward(g, y, a, axes):
-        return (np.transpose(g, np.argsort(axes)),)
+        # argsort inverts a permutation written with axes >= 0; numpy also takes -1 for the last
+        return (np.transpose(g, np.argsort([axis % np.ndim(a) for axis in axes])),)
 
 
 class GetItem(Op):
