@@ -77,8 +77,8 @@ def _compare(analytic: np.ndarray, numeric: np.ndarray, name: str, atol: float, 
         return
     worst = np.unravel_index(int(np.argmax(excess)), analytic.shape)
     where = f" at element {tuple(int(i) for i in worst)}" if analytic.ndim else ""
+    a, n = float(analytic[worst]), float(numeric[worst])  # prints 4.0, not np.float64(4.0)
     raise GradcheckError(
-        f"gradcheck: the gradient of {name}{where} is wrong: analytic {analytic[worst]!r}, "
-        f"numeric {numeric[worst]!r} (difference {abs(analytic[worst] - numeric[worst]):.3g}, "
-        f"allowed {atol + rtol * abs(numeric[worst]):.3g})"
+        f"gradcheck: the gradient of {name}{where} is wrong: analytic {a!r}, numeric {n!r} "
+        f"(difference {abs(a - n):.3g}, allowed {atol + rtol * abs(n):.3g})"
     )
