@@ -39,13 +39,12 @@ def run_tutorial(args: argparse.Namespace) -> list[float]:
 
 # --- the one call site of tinygrad_bp's case study: wire it here --------------------------
 def run_tinygrad_bp(args: argparse.Namespace) -> list[float]:
-    """Fold scores from tinygrad_bp's case study, same settings as ``run_tutorial``.
+    """Fold scores from tinygrad_bp's case study, same settings as ``run_tutorial``."""
+    from tinygrad_bp.casestudy import cross_validate
+    from tinygrad_bp.data import load_csv
 
-    TODO: call ``tinygrad_bp``'s case study function (e.g. ``tinygrad_bp.casestudy.run_seeds``)
-    with args.data, args.seed, args.folds, args.lr, args.epochs, args.hidden and return its
-    per-fold scores as a list of floats.
-    """
-    raise NotImplementedError("tinygrad_bp's case study is not wired into bench_seeds.py yet")
+    return cross_validate(load_csv(args.data), n_folds=args.folds, l_rate=args.lr,
+                          n_epoch=args.epochs, n_hidden=args.hidden, seed=args.seed).scores
 # -------------------------------------------------------------------------------------------
 
 

@@ -94,12 +94,37 @@ def _fit(grad, data):
     return float(grad) if type(data) is float else grad
 
 
-def backward(root) -> None:
+def settle(data):
+    """An op's result as a Value's data: numpy scalars and 0-d arrays become Python floats."""
+    if type(data) is float or (type(data) is np.ndarray and data.ndim):
+        return data
+    return float(data)
+
+
+def recompute(order: list) -> None:
+    """Run a recorded graph forward again from its leaves' current data.
+
+    ``order`` is ``topological_order(root, leaves=False)``. A training loop whose graph has the
+    same shape every step can record it once, then per step put new data in the leaves, call
+    this, and call ``backward(root, order)``: no new nodes, no new walk.
+    """
+    for node in order:
+        parents = node._parents
+        if len(parents) == 2:
+            data = node._op.forward(parents[0].data, parents[1].data)
+        elif len(parents) == 1:
+            data = node._op.forward(parents[0].data, *node._args)
+        else:
+            data = node._op.forward(*[p.data for p in parents])
+        node.data = settle(data)
+
+
+def backward(root, order: list | None = None) -> None:
     """Fill the gradient of ``root`` with respect to every node it depends on.
 
     Leaves accumulate (``+=``) across calls, as in PyTorch. Interior nodes are recomputed from
     zero on every call, so a second call adds the leaves' gradients once more without counting
-    anything twice through the interior.
+    anything twice through the interior. ``order`` may pass in the walk of an earlier call.
     """
     if _shape(root.data) not in ((), (1,) * np.ndim(root.data)):
         raise ValueError(
@@ -110,7 +135,8 @@ def backward(root) -> None:
     if root._op is None:  # a leaf: d(root)/d(root) = 1, accumulated like any leaf gradient
         root._grad = seed if root._grad is None else root._grad + seed
         return
-    order = topological_order(root, leaves=False)
+    if order is None:
+        order = topological_order(root, leaves=False)
     for node in order:
         node._grad = None
     root._grad = seed
@@ -126,7 +152,10 @@ def backward(root) -> None:
             if not parent.requires_grad:
                 continue
             data = parent.data
-            if type(grad) is not float or type(data) is not float:
+            if type(data) is float:
+                if type(grad) is not float:
+                    grad = _fit(grad, data)
+            elif type(grad) is not np.ndarray or grad.shape != data.shape:
                 grad = _fit(grad, data)
             current = parent._grad
             if current is not None:

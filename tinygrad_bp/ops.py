@@ -81,10 +81,10 @@ def _pow(a, b):
             result = None
         if type(result) is float:
             return result
-        # Python answers complex or raises where numpy answers nan or inf
-    with np.errstate(all="ignore"):
-        result = np.power(np.float64(a) if type(a) is float else a, b)
-    return float(result) if np.ndim(result) == 0 else result
+        # Python answered complex or raised, where numpy answers nan or inf
+        with np.errstate(all="ignore"):
+            return float(np.power(np.float64(a), b))
+    return np.power(a, b)
 
 
 def _positive(a):
@@ -95,7 +95,7 @@ def _positive(a):
 
 
 def _swap(x):
-    return np.swapaxes(x, -1, -2)
+    return x.swapaxes(-1, -2)
 
 
 # -- arithmetic ------------------------------------------------------------------------------
@@ -292,13 +292,13 @@ class Sum(Op):
 
     @staticmethod
     def forward(a, axis, keepdims):
-        return np.sum(a, axis=axis, keepdims=keepdims)
+        return a.sum(axis=axis, keepdims=keepdims) if type(a) is np.ndarray else a
 
     @staticmethod
     def backward(g, y, a, axis, keepdims):
         if axis is not None and not keepdims:
             g = np.expand_dims(g, axis)
-        return (np.broadcast_to(g, np.shape(a)),)
+        return (np.zeros(np.shape(a)) + g,)  # faster than np.broadcast_to for small arrays
 
 
 class Reshape(Op):

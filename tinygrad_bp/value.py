@@ -66,16 +66,9 @@ def _node(data, requires_grad: bool, op, parents: tuple, args: tuple) -> Value:
     return out
 
 
-def _settle(data):
-    """An op's result as a Value's data: numpy scalars and 0-d arrays become Python floats."""
-    if type(data) is float or (type(data) is np.ndarray and data.ndim):
-        return data
-    return float(data)
-
-
 def _unary(op, a: Value, args: tuple = ()) -> Value:
     """Run a one-input op forward and record the node (no node links when no gradient is wanted)."""
-    data = _settle(op.forward(a.data, *args))
+    data = engine.settle(op.forward(a.data, *args))
     if a.requires_grad and engine._grad_enabled:
         return _node(data, True, op, (a,), args)
     return _node(data, False, None, (), ())
@@ -83,7 +76,7 @@ def _unary(op, a: Value, args: tuple = ()) -> Value:
 
 def _binary(op, a: Value, b: Value) -> Value:
     """Run a two-input op forward and record the node, as ``_unary`` does."""
-    data = _settle(op.forward(a.data, b.data))
+    data = engine.settle(op.forward(a.data, b.data))
     if (a.requires_grad or b.requires_grad) and engine._grad_enabled:
         return _node(data, True, op, (a, b), ())
     return _node(data, False, None, (), ())

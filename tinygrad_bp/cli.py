@@ -1,0 +1,160 @@
+"""The ``tinygrad-bp`` command: a thin layer over functions users can call themselves.
+
+``tinygrad-bp seeds`` runs the tutorial's wheat seeds case study (``casestudy.cross_validate``);
+``tinygrad-bp graph`` draws a graph or a network (``viz``). Bad input ends with one line on
+stderr, ``tinygrad-bp: error: <what is wrong, and where>``, and exit status 2: never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .casestudy import CrossValidation, cross_validate
+from .data import load_csv, load_wheat_seeds
+from .errors import TinygradBPError
+
+PROG = "tinygrad-bp"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 2, like every other bad input."""
+
+    def error(self, message: str):
+        raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="tinygrad_bp: learn, teach and verify backpropagation.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    seeds = commands.add_parser(
+        "seeds", help="the tutorial's wheat seeds case study (k-fold cross-validation)",
+        description="Train the tutorial's sigmoid network with k-fold cross-validation and print "
+                    "each fold's accuracy, the mean and a confusion matrix. The defaults reproduce "
+                    "the tutorial's scores on the bundled wheat seeds data.")
+    seeds.add_argument("--data", metavar="CSV",
+                       help="a CSV file with numeric features and the class label last "
+                            "(default: the bundled wheat seeds data set)")
+    seeds.add_argument("--seed", type=int, default=1,
+                       help="seed for Python's random: fold split and initial weights (default 1)")
+    seeds.add_argument("--folds", type=_count(2), default=5, help="number of folds (default 5)")
+    seeds.add_argument("--epochs", type=_count(1), default=500,
+                       help="passes over the training rows (default 500)")
+    seeds.add_argument("--lr", type=_positive_float, default=0.3, help="learning rate (default 0.3)")
+    seeds.add_argument("--hidden", type=_count(1), default=5,
+                       help="neurons in the hidden layer (default 5)")
+    seeds.add_argument("--json", action="store_true",
+                       help='print one JSON object {"scores": [...], "mean": ...} on stdout')
+    seeds.add_argument("--quiet", action="store_true", help="no progress bar")
+    seeds.set_defaults(run=run_seeds)
+
+    try:
+        from .viz import add_graph_arguments, cli_graph
+    except ImportError:  # pragma: no cover - the drawing package is part of every install
+        return parser
+    graph = commands.add_parser("graph", help="draw a computation graph or a network",
+                                description="Draw the tutorial's networks or a small expression.")
+    add_graph_arguments(graph)
+    graph.set_defaults(run=cli_graph)
+    return parser
+
+
+def run_seeds(args: argparse.Namespace) -> int:
+    dataset = load_csv(args.data) if args.data else load_wheat_seeds()
+    n_rows, n_features = dataset.features.shape
+    with _progress(args.epochs, args.quiet) as on_epoch:
+        result = cross_validate(dataset, n_folds=args.folds, l_rate=args.lr, n_epoch=args.epochs,
+                                n_hidden=args.hidden, seed=args.seed, on_epoch=on_epoch)
+    if args.json:
+        print(json.dumps({"scores": result.scores, "mean": result.mean}))
+        return 0
+    name = args.data or "wheat seeds (bundled)"
+    print(f"Data: {name}: {n_rows} rows, {n_features} features, {len(result.classes)} classes")
+    print(f"{args.folds}-fold cross-validation ({result.fold_size} rows per fold), {args.epochs} "
+          f"epochs, learning rate {args.lr}, {args.hidden} hidden neurons, seed {args.seed}")
+    print(f"Scores: {result.scores}")
+    print(f"Mean Accuracy: {result.mean:.3f}%")
+    print()
+    print(format_confusion(result))
+    print()
+    print(f"Time: {result.seconds:.1f} s")
+    return 0
+
+
+def format_confusion(result: CrossValidation) -> str:
+    """The confusion matrix as a table: one row per actual class, one column per predicted."""
+    names = [str(c) for c in result.classes]
+    width = max(6, *(len(n) for n in names), len(str(result.confusion.max())))
+    lines = ["Confusion matrix (rows: actual class, columns: predicted), all held-out folds:",
+             " " * (width + 2) + " ".join(n.rjust(width) for n in names)]
+    for name, row in zip(names, result.confusion):
+        lines.append(name.rjust(width) + "  " + " ".join(str(v).rjust(width) for v in row))
+    return "\n".join(lines)
+
+
+class _progress:
+    """A tqdm bar over epochs on stderr, only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="epoch", file=sys.stderr, leave=False)
+
+    def __enter__(self):
+        return self.bar.update if self.bar is not None else None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tinygrad-bp`` command; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except (_UsageError, TinygradBPError, ValueError, OSError) as error:
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
