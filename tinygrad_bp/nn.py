@@ -81,6 +81,8 @@ class Neuron(Module):
         self.out: Value | None = None
 
     def __call__(self, xs: Sequence) -> Value:
+        if len(xs) != len(self.w):  # zip would quietly drop the extra weights or inputs
+            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(xs)}")
         a = self.b
         for w, x in zip(self.w, xs):  # bias first, then inputs in order: the tutorial's sum
             a = a + w * x
