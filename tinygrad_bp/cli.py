@@ -52,6 +52,12 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _file_name(text: str) -> str:
+    if not text:  # --data "$FILE" with FILE unset must not quietly use the bundled data
+        raise argparse.ArgumentTypeError("expected a file name, got ''")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="tinygrad_bp: learn, teach and verify backpropagation.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -62,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train the tutorial's sigmoid network with k-fold cross-validation and print "
                     "each fold's accuracy, the mean and a confusion matrix. The defaults reproduce "
                     "the tutorial's scores on the bundled wheat seeds data.")
-    seeds.add_argument("--data", metavar="CSV",
+    seeds.add_argument("--data", metavar="CSV", type=_file_name,
                        help="a CSV file with numeric features and the class label last "
                             "(default: the bundled wheat seeds data set)")
     seeds.add_argument("--seed", type=int, default=1,
@@ -132,7 +138,8 @@ class _progress:
             self.bar = tqdm(total=total, unit="epoch", file=sys.stderr, leave=False)
 
     def __enter__(self):
-        return self.bar.update if self.bar is not None else None
+        # on_epoch gets the epoch's index; the bar moves one epoch per call.
+        return (lambda epoch: self.bar.update(1)) if self.bar is not None else None
 
     def __exit__(self, *exc):
         if self.bar is not None:
