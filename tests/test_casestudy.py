@@ -9,9 +9,13 @@ the tutorial's loops compute. Expected numbers for the default run come from
 """
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +27,7 @@ from tinygrad_bp.data import kfold_indices, load_csv, load_wheat_seeds, minmax, 
 from tinygrad_bp.errors import DataError
 from tinygrad_bp.losses import one_hot_matrix
 
+REPO = Path(__file__).resolve().parents[1]
 SEEDS_CSV = resources.files("tinygrad_bp") / "datasets" / "wheat-seeds.csv"
 VARIETIES = {1: "Kama", 2: "Rosa", 3: "Canadian"}  # datasets/README.md
 
@@ -284,3 +289,25 @@ def test_stacked_training_equals_k_separate_single_fold_runs_of_the_oracle():
                             one_hot_matrix(labels[train[k:k + 1]], 3), l_rate, n_epoch)
         for layer in range(2):
             assert np.array_equal(one[layer][0], stacked[layer][k])
+
+
+# --- examples/11_case_study.py ----------------------------------------------------------------
+
+@pytest.mark.parametrize("args, n_epoch", [([], 20), (["--epochs", "5"], 5)])
+def test_example_prints_the_oracles_numbers_in_fast_mode(args, n_epoch):
+    """TINYGRAD_BP_FAST=1 means 20 epochs; an explicit --epochs wins."""
+    done = subprocess.run([sys.executable, "examples/11_case_study.py", *args], cwd=REPO,
+                          env=dict(os.environ, TINYGRAD_BP_FAST="1"), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == ""
+    expected = oracle_run(seeds_rows(), seed=1, n_folds=5, n_hidden=5, n_epoch=n_epoch,
+                          l_rate=0.3)
+    confusion = expected.confusion(3).tolist()
+    assert done.stdout.splitlines() == [
+        "210 rows, 7 features, classes ['1', '2', '3']",
+        f"5 folds of {len(expected.actual[0])} rows, {n_epoch} epochs",
+        f"Scores: {expected.scores}",
+        f"Mean Accuracy: {sum(expected.scores) / 5:.3f}%",
+        "Confusion matrix (rows: actual, columns: predicted):",
+        *(f"  {name}: {row}" for name, row in zip("123", confusion)),
+    ]
