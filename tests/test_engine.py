@@ -429,3 +429,18 @@ def test_pow_with_a_value_exponent():
     assert y.data == 8.0
     assert x.grad == 12.0
     assert k.grad == pytest.approx(8 * math.log(2), rel=1e-15)
+
+
+def test_pow_exponent_gradient_where_the_base_is_zero():
+    # 0 ** k = 0 for every k > 0, so d(0 ** k)/dk = 0 (PyTorch agrees), not 0 * log(0) = nan;
+    # at the base 2: d(2 ** k)/dk = 2 ** k * ln 2 = 4 ln 2, d(x ** k)/dx = k x ** (k - 1) = 4
+    x = tg.Value(np.array([0.0, 2.0]))
+    k = tg.Value(2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (x ** k).sum().backward()
+    assert k.grad == pytest.approx(4 * math.log(2), rel=1e-15)
+    np.testing.assert_array_equal(x.grad, [0.0, 4.0])
+    s, p = tg.Value(0.0), tg.Value(3.0)
+    (s ** p).backward()
+    assert (s.grad, p.grad) == (0.0, 0.0)
