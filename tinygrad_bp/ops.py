@@ -182,6 +182,11 @@ class Pow(Op):
     @staticmethod
     def backward(g, y, a, b):
         (da,) = Power.backward(g, y, a, b)
+        # where a = 0, y = 0 for every b > 0: the slope in b is 0, not 0 * log(0) = nan
+        if type(a) is float:
+            a = a if a != 0.0 else 1.0
+        else:
+            a = np.where(a == 0.0, 1.0, a)
         return da, g * y * _log(a)
 
 
