@@ -201,8 +201,8 @@ def test_delta_matches_a_central_difference_of_the_loss(seed: int) -> None:
 def test_a_few_epochs_of_training_stay_with_the_oracle(seed: int) -> None:
     case = make_case(seed)
     r = random.Random(seed)
-    data = [[r.uniform(-3.0, 3.0) for _ in range(case["n_inputs"])] + [r.randrange(case["n_outputs"])]
-            for _ in range(5)]
+    data = [[r.uniform(-3.0, 3.0) for _ in range(case["n_inputs"])]
+            + [r.randrange(case["n_outputs"])] for _ in range(5)]
     network = copy.deepcopy(case["oracle"])
     want = ta.train_network(network, data, L_RATE, 3, case["n_outputs"])
     for granularity in ("neuron", "layer"):

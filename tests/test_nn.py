@@ -78,6 +78,17 @@ def test_gradients_accumulate_until_zero_grad(granularity: str) -> None:
     assert all(np.all(np.asarray(p.grad) == 0) for p in m.parameters())
 
 
+def test_a_layer_on_its_own_is_x_at_W_transposed_plus_b() -> None:
+    layer = Layer(3, 2, rng=random.Random(0))
+    assert layer.W.shape == (2, 3) and layer.b.shape == (2,)
+    x = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]])
+    want = 1 / (1 + np.exp(-(x @ layer.W.data.T + layer.b.data)))
+    np.testing.assert_allclose(layer(x).data, want, rtol=1e-15)
+    by_neuron = Layer(3, 2, granularity="neuron", rng=random.Random(0))
+    np.testing.assert_array_equal(by_neuron.get_weights(), layer.get_weights())
+    np.testing.assert_allclose(by_neuron(x[0]).data, want[0], rtol=1e-15)
+
+
 def test_a_neuron_shows_nothing_before_it_has_run() -> None:
     for granularity in GRANULARITIES:
         neuron = model(granularity).layers[0].neurons[0]
@@ -262,8 +273,8 @@ def test_set_weights_refuses_wrong_shapes() -> None:
     m = model("layer", (4, 2))
     with pytest.raises(ValueError, match="MLP.set_weights: expected 2 layers, got 1"):
         m.set_weights([np.zeros((4, 4))])
-    with pytest.raises(ValueError, match=r"expected shape \(4, 4\) \(neurons x \(inputs \+ bias\)\),"
-                                         r" got \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"expected shape \(4, 4\) \(neurons x "
+                                         r"\(inputs \+ bias\)\), got \(4, 3\)"):
         m.set_weights([np.zeros((4, 3)), np.zeros((2, 5))])
     with pytest.raises(ValueError, match=r"expected shape \(2, 5\)"):
         model("neuron", (4, 2)).set_weights([np.zeros((4, 4)), np.zeros((5, 2))])

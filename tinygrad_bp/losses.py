@@ -61,5 +61,5 @@ def one_hot(label: int, n_classes: int) -> list[float]:
 def one_hot_matrix(labels, n_classes: int) -> np.ndarray:
     """One one-hot row per label."""
     labels = np.asarray(labels)
-    index = np.array([_class_index(label, n_classes) for label in labels.reshape(-1)], dtype=np.intp)
-    return np.eye(n_classes)[index.reshape(labels.shape)]
+    index = [_class_index(label, n_classes) for label in labels.reshape(-1)]
+    return np.eye(n_classes)[np.array(index, dtype=np.intp).reshape(labels.shape)]
