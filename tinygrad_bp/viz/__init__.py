@@ -1,0 +1,18 @@
+"""Pictures of computation graphs and networks.
+
+- ``draw_graph(value)``: every node's op, label, data and grad; every edge's local derivative.
+- ``draw_network(model)``: neurons in layers with weights, biases, outputs and deltas.
+
+Everything returns or writes pictures through ``Figure``, which draws with the system ``dot``
+or, without one, the ``graphviz-pure`` program that ``pip install`` brings along.
+"""
+
+from .graph import draw_graph
+from .network import draw_network
+from .render import Figure, RenderError, find_renderer
+from .steps import Step, backward_steps
+
+__all__ = [
+    "Figure", "RenderError", "Step", "backward_steps", "draw_graph", "draw_network",
+    "find_renderer",
+]
