@@ -1,7 +1,9 @@
-"""Pictures of computation graphs and networks.
+"""Pictures of computation graphs and networks, and step-by-step backward walk-throughs.
 
 - ``draw_graph(value)``: every node's op, label, data and grad; every edge's local derivative.
 - ``draw_network(model)``: neurons in layers with weights, biases, outputs and deltas.
+- ``explain_backward(value)``: the chain-rule steps of ``backward()`` as text.
+- ``save_backward_frames(value, directory)``: one SVG per step and a page to click through.
 
 Everything returns or writes pictures through ``Figure``, which draws with the system ``dot``
 or, without one, the ``graphviz-pure`` program that ``pip install`` brings along.
@@ -11,8 +13,9 @@ from .graph import draw_graph
 from .network import draw_network
 from .render import Figure, RenderError, find_renderer
 from .steps import Step, backward_steps
+from .walkthrough import explain_backward, save_backward_frames
 
 __all__ = [
     "Figure", "RenderError", "Step", "backward_steps", "draw_graph", "draw_network",
-    "find_renderer",
+    "explain_backward", "find_renderer", "save_backward_frames",
 ]
