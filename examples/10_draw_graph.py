@@ -1,8 +1,8 @@
 """Draw the pictures of the docs: a graph after backward, a worksheet, the tutorial's networks.
 
-    python examples/10_draw_graph.py                # docs/images/graph.svg, graph-worksheet.svg
+    python examples/10_draw_graph.py                # docs/images/graph.svg, its worksheet, a frame
     python examples/10_draw_graph.py network        # docs/images/network-2-1-2.svg, -7-5-3.svg
-    python examples/10_draw_graph.py all --out DIR  # all four, into DIR
+    python examples/10_draw_graph.py all --out DIR  # all five, into DIR
 
 The graph is micrograd's neuron o = tanh(x1*w1 + x2*w2 + b) with x1=2, x2=0, w1=-3, w2=1 and
 b=6.8814, chosen so that o = 0.7071 and every gradient is a round number. The networks are the
@@ -13,11 +13,13 @@ Rendering needs no system Graphviz: graphviz-pure (installed with tinygrad_bp) d
 
 import argparse
 import random
+import shutil
+import tempfile
 from pathlib import Path
 
 from tinygrad_bp import Value, data
 from tinygrad_bp import tutorial as tut
-from tinygrad_bp.viz import draw_graph, draw_network, explain_backward
+from tinygrad_bp.viz import draw_graph, draw_network, explain_backward, save_backward_frames
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
 
@@ -40,9 +42,11 @@ def classic_neuron() -> Value:
 
 
 def draw_graphs(out: Path) -> list[Path]:
+    written = [out / "graph.svg", out / "graph-worksheet.svg", out / "backward-step-9.svg"]
+    with tempfile.TemporaryDirectory() as frames:  # one frame of the walk-through, for the docs
+        shutil.copy(save_backward_frames(classic_neuron(), frames)[8], written[2])
     o = classic_neuron()
     explain_backward(o)  # prints each chain-rule step, and runs o.backward()
-    written = [out / "graph.svg", out / "graph-worksheet.svg"]
     written[0].write_bytes(draw_graph(o).pipe(format="svg"))
     written[1].write_bytes(draw_graph(o, show_grad=False).pipe(format="svg"))
     return written

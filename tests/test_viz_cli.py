@@ -99,5 +99,6 @@ def test_example_renders_the_readme_picture_and_matches_docs_images(tmp_path) ->
     for expected in ["0.7071", "-1.5000", "1.0000", "∂o/∂n = 0.5000", "tanh"]:
         assert expected in texts
     # docs/images holds what the example draws: re-run it after changing the drawings
-    for name in ["graph.svg", "graph-worksheet.svg", "network-2-1-2.svg", "network-7-5-3.svg"]:
+    for name in ["graph.svg", "graph-worksheet.svg", "backward-step-9.svg", "network-2-1-2.svg",
+                 "network-7-5-3.svg"]:
         assert sorted(_texts(REPO / "docs" / "images" / name)) == sorted(_texts(tmp_path / name))
