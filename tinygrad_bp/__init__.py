@@ -5,9 +5,16 @@ from .errors import DataError, GradcheckError, TinygradBPError
 from .gradcheck import gradcheck, numerical_gradient
 from .ops import OPS
 from .value import Value, stack, zero_grad
+from .viz import (Figure, RenderError, backward_steps, draw_graph, draw_network, explain_backward,
+                  save_backward_frames)
+from .data import (Dataset, accuracy, confusion_matrix, kfold_indices, load_csv, load_wheat_seeds,
+                   minmax, normalize, train_test_split)
 
 __all__ = [
-    "OPS", "DataError", "GradcheckError", "TinygradBPError", "Value", "gradcheck", "no_grad",
-    "numerical_gradient", "stack", "zero_grad",
+    "OPS", "DataError", "Dataset", "Figure", "GradcheckError", "RenderError", "TinygradBPError",
+    "Value", "accuracy", "backward_steps", "confusion_matrix", "draw_graph", "draw_network",
+    "explain_backward", "gradcheck", "kfold_indices", "load_csv", "load_wheat_seeds", "minmax",
+    "no_grad", "normalize", "numerical_gradient", "save_backward_frames", "stack",
+    "train_test_split", "zero_grad",
 ]
 __version__ = "0.1.0"
