@@ -99,16 +99,16 @@ def train_stacked(weights: list[np.ndarray], rows: np.ndarray, expected: np.ndar
     ``rows`` is (k, n, features) and ``expected`` (k, n, outputs): network m sees rows[m] in
     order, one update per row, for ``n_epoch`` passes, minimising 1/2 * sum((e - o)^2).
     """
-    k, n, n_features = rows.shape
-    columns, targets = rows[..., None], expected[..., None]  # each row as a column vector
-    x = Value(columns[:, 0], requires_grad=False)
-    e = Value(targets[:, 0], requires_grad=False)
+    # step t's inputs and targets for all k networks, each row as a column vector
+    steps = list(zip(np.swapaxes(rows, 0, 1)[..., None], np.swapaxes(expected, 0, 1)[..., None]))
+    x = Value(steps[0][0], requires_grad=False)
+    e = Value(steps[0][1], requires_grad=False)
     params, out = _stacked_network(weights, x)
     loss = half_squared_error(out, e)
     order = engine.topological_order(loss, leaves=False)
     for epoch in range(n_epoch):
-        for t in range(n):
-            x.data, e.data = columns[:, t], targets[:, t]
+        for inputs, targets in steps:
+            x.data, e.data = inputs, targets
             engine.recompute(order)
             for p in params:
                 p._grad = None

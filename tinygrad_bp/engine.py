@@ -116,7 +116,7 @@ def recompute(order: list) -> None:
             data = node._op.forward(parents[0].data, *node._args)
         else:
             data = node._op.forward(*[p.data for p in parents])
-        node.data = settle(data)
+        node.data = data if type(data) is np.ndarray and data.ndim else settle(data)
 
 
 def backward(root, order: list | None = None) -> None:
@@ -126,7 +126,7 @@ def backward(root, order: list | None = None) -> None:
     zero on every call, so a second call adds the leaves' gradients once more without counting
     anything twice through the interior. ``order`` may pass in the walk of an earlier call.
     """
-    if _shape(root.data) not in ((), (1,) * np.ndim(root.data)):
+    if type(root.data) is not float and root.data.size != 1:
         raise ValueError(
             f"backward() needs a Value holding one element, not shape {_shape(root.data)}; "
             "reduce it first, e.g. y.sum().backward()"

@@ -167,7 +167,8 @@ class Power(Op):
 
     @staticmethod
     def backward(g, y, a, k):
-        return (g * k * _pow(a, k - 1.0),)
+        # a ** 1.0 is a itself, to the bit: skip the power for the common square
+        return (g * k * (a if type(k) is float and k == 2.0 else _pow(a, k - 1.0)),)
 
 
 class Pow(Op):
@@ -305,7 +306,8 @@ class Sum(Op):
     def backward(g, y, a, axis, keepdims):
         if axis is not None and not keepdims:
             g = np.expand_dims(g, axis)
-        return (np.zeros(np.shape(a)) + g,)  # faster than np.broadcast_to for small arrays
+        shape = a.shape if type(a) is np.ndarray else ()
+        return (np.zeros(shape) + g,)  # faster than np.broadcast_to for small arrays
 
 
 class Reshape(Op):
