@@ -25,9 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.reference import tutorial_algorithm  # noqa: E402  (needs the repo root on sys.path)
 
-DEFAULT_DATA = next((p for p in (REPO / "tinygrad_bp" / "datasets" / "wheat-seeds.csv",
-                                 tutorial_algorithm.DEFAULT_SEEDS_CSV) if p.exists()),
-                    tutorial_algorithm.DEFAULT_SEEDS_CSV)
+DEFAULT_DATA = tutorial_algorithm.DEFAULT_SEEDS_CSV
 
 
 def run_tutorial(args: argparse.Namespace) -> list[float]:

@@ -205,7 +205,6 @@ def claims(monkeypatch) -> list[str]:
     casestudy.cross_validate(load_wheat_seeds(), n_epoch=1)
     (h_k, h_n, h_in), (o_k, o_n, o_in) = seen["weights"]
     assert seen["rows"] == (k, n_train, n_features)
-    n_weights = h_n * h_in + o_n * o_in
 
     m = default_confusion()
     total, trace = sum(map(sum, m)), sum(m[i][i] for i in range(3))
@@ -252,7 +251,7 @@ def claims(monkeypatch) -> list[str]:
         f"every training set has {n_train} rows",
         f"the input is an array of shape ({k}, {n_features}, 1)",
         f"`L = {' + '.join(f'E_{i}' for i in range(1, k + 1))}`",
-        f"the tutorial draws fold 2's weights only after training fold 1",
+        "the tutorial draws fold 2's weights only after training fold 1",
         f"equal to within {STACKED_ATOL:.0e}",
         f"{m[0][0]} + {m[1][1]} + {m[2][2]} = {trace} of the {total} held-out rows, or "
         f"{trace / total * 100:.3f}%",
@@ -266,7 +265,7 @@ def claims(monkeypatch) -> list[str]:
         f"({exam_rows - int(np.trace(exam_m))} mistakes in {exam_rows})",
         f"it trains for 20 epochs instead of {n_epoch}",
         f"the hidden layer's weights of all {WORDS[k]} networks",
-        f"Row 1 (Kama)", "Rows 2 (Rosa) and 3 (Canadian)", "`1` Kama, `2` Rosa, `3` Canadian",
+        "Row 1 (Kama)", "Rows 2 (Rosa) and 3 (Canadian)", "`1` Kama, `2` Rosa, `3` Canadian",
     ]
 
 

@@ -6,18 +6,12 @@ framework's tests use the oracle as a stand-in for the tutorial's code.
 """
 import math
 import random
-from pathlib import Path
 
 import pytest
 
 from reference import tutorial_algorithm as ta
 from reference import tutorial_numbers as tn
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS_CSV_CANDIDATES = [
-    REPO / "tinygrad_bp" / "datasets" / "wheat-seeds.csv",
-    ta.DEFAULT_SEEDS_CSV,
-]
 
 
 def _weights(layer: ta.Layer) -> list[list[float]]:
@@ -136,8 +130,7 @@ def test_normalize_and_split_follow_the_tutorial() -> None:
 
 
 def test_item6_seeds_case_study() -> None:
-    path = next((p for p in SEEDS_CSV_CANDIDATES if p.exists()), None)
-    assert path is not None, f"wheat-seeds.csv not found in {SEEDS_CSV_CANDIDATES}"
+    path = ta.DEFAULT_SEEDS_CSV
     scores = ta.run_seeds_case_study(path, seed=tn.SEED, n_folds=tn.SEEDS_N_FOLDS,
                                      l_rate=tn.SEEDS_L_RATE, n_epoch=tn.SEEDS_N_EPOCH,
                                      n_hidden=tn.SEEDS_N_HIDDEN)

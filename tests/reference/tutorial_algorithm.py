@@ -28,7 +28,8 @@ Layer = list[Neuron]
 Network = list[Layer]
 Row = list[Any]  # features, then the class label (an int index, or None in a test copy)
 
-DEFAULT_SEEDS_CSV = Path("/work/shared/data/wheat-seeds.csv")
+# the copy of the tutorial's data set bundled with tinygrad_bp (byte for byte the same file)
+DEFAULT_SEEDS_CSV = Path(__file__).resolve().parents[2] / "tinygrad_bp" / "datasets" / "wheat-seeds.csv"
 
 
 class _RandomSource(Protocol):
