@@ -110,12 +110,12 @@ def recompute(order: list) -> None:
     """
     for node in order:
         parents = node._parents
-        if len(parents) == 2:
-            data = node._op.forward(parents[0].data, parents[1].data)
-        elif len(parents) == 1:
+        if len(parents) == 1:  # the common arities spelled out: no list per node
             data = node._op.forward(parents[0].data, *node._args)
+        elif len(parents) == 2:
+            data = node._op.forward(parents[0].data, parents[1].data, *node._args)
         else:
-            data = node._op.forward(*[p.data for p in parents])
+            data = node._op.forward(*[p.data for p in parents], *node._args)
         node.data = data if type(data) is np.ndarray and data.ndim else settle(data)
 
 
@@ -142,12 +142,13 @@ def backward(root, order: list | None = None) -> None:
     root._grad = seed
     for node in reversed(order):
         op, grad_out, parents = node._op, node._grad, node._parents
-        if len(parents) == 2:  # binary ops take no parameters; unary ones may (an axis, a shape)
-            grads = op.backward(grad_out, node.data, parents[0].data, parents[1].data)
-        elif len(parents) == 1:
-            grads = op.backward(grad_out, node.data, parents[0].data, *node._args)
+        y, args = node.data, node._args
+        if len(parents) == 1:  # the common arities spelled out: no list per node
+            grads = op.backward(grad_out, y, parents[0].data, *args)
+        elif len(parents) == 2:
+            grads = op.backward(grad_out, y, parents[0].data, parents[1].data, *args)
         else:
-            grads = op.backward(grad_out, node.data, *[p.data for p in parents])
+            grads = op.backward(grad_out, y, *[p.data for p in parents], *args)
         for parent, grad in zip(parents, grads):
             if not parent.requires_grad:
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -68,7 +68,28 @@ def _name(x: Value, i: int) -> str:
     return f"input {i} ({x.label!r})" if x.label else f"input {i}"
 
 
-def _compare(analytic: np.ndarray, numeric: np.ndarray, name: str, atol: float, rtol: float):
+def check_grads(handwritten: Mapping[str, object], values: Mapping[str, Value],
+                atol: float = 1e-8, rtol: float = 1e-6) -> bool:
+    """True when your own gradients equal autograd's, for every Value named in ``values``.
+
+    ``handwritten[name]`` is your gradient for ``values[name]`` (after you ran ``backward()``
+    on the same loss); shapes must match. Raises ``GradcheckError`` naming the first Value
+    whose gradient differs, its worst element and both numbers.
+    """
+    for name, value in values.items():
+        if name not in handwritten:
+            raise KeyError(f"check_grads: no handwritten gradient for {name!r}")
+        yours = np.asarray(handwritten[name], dtype=np.float64)
+        ours = np.asarray(value.grad, dtype=np.float64)
+        if yours.shape != ours.shape:
+            raise GradcheckError(f"check_grads: the gradient of {name} has shape {yours.shape}, "
+                                 f"but {name} has shape {ours.shape}")
+        _compare(ours, yours, name, atol, rtol, ("check_grads", "autograd", "yours"))
+    return True
+
+
+def _compare(analytic: np.ndarray, numeric: np.ndarray, name: str, atol: float, rtol: float,
+             words: tuple[str, str, str] = ("gradcheck", "analytic", "numeric")):
     with np.errstate(invalid="ignore"):
         excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
     excess = np.where(np.isnan(analytic) & np.isnan(numeric), -np.inf, excess)
@@ -78,7 +99,8 @@ def _compare(analytic: np.ndarray, numeric: np.ndarray, name: str, atol: float, 
     worst = np.unravel_index(int(np.argmax(excess)), analytic.shape)
     where = f" at element {tuple(int(i) for i in worst)}" if analytic.ndim else ""
     a, n = float(analytic[worst]), float(numeric[worst])  # prints 4.0, not np.float64(4.0)
+    who, first, second = words
     raise GradcheckError(
-        f"gradcheck: the gradient of {name}{where} is wrong: analytic {a!r}, numeric {n!r} "
+        f"{who}: the gradient of {name}{where} is wrong: {first} {a!r}, {second} {n!r} "
         f"(difference {abs(a - n):.3g}, allowed {atol + rtol * abs(n):.3g})"
     )

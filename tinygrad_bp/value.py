@@ -12,8 +12,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from . import engine
-from .ops import (Add, Div, Exp, GetItem, Log, MatMul, Mul, Pow, Power, Relu, Reshape, Sigmoid,
-                  Stack, Sub, Sum, Tanh, Transpose)
+from .ops import (Add, Div, Exp, GetItem, Log, MatMul, Mul, Op, Pow, Power, Relu, Reshape,
+                  Sigmoid, Stack, Sub, Sum, Tanh, Transpose)
 
 
 def _as_data(x, what: str = "Value()"):
@@ -291,15 +291,24 @@ def _index(index):
     return index
 
 
+def apply(op: type[Op], *inputs, params: tuple = ()) -> Value:
+    """Apply a primitive op, one of ``OPS`` or your own ``Op`` subclass, to Values or numbers.
+
+    ``params`` are plain values handed to ``forward`` and ``backward`` after the inputs' data
+    (an axis, a shape). Plain numbers among ``inputs`` become constants.
+    """
+    inputs = tuple(_lift(v) for v in inputs)
+    if not inputs:
+        raise ValueError(f"apply({op.__name__}) needs at least one input")
+    data = engine.settle(op.forward(*[v.data for v in inputs], *params))
+    if engine._grad_enabled and any(v.requires_grad for v in inputs):
+        return _node(data, True, op, inputs, tuple(params))
+    return _node(data, False, None, (), ())
+
+
 def stack(values: Iterable) -> Value:
     """One Value of shape ``(n, *shape)`` from n Values (or numbers) of the same shape."""
-    inputs = tuple(_lift(v) for v in values)
-    if not inputs:
-        raise ValueError("stack() needs at least one Value")
-    data = Stack.forward(*[v.data for v in inputs])
-    if engine._grad_enabled and any(v.requires_grad for v in inputs):
-        return _node(data, True, Stack, inputs, ())
-    return _node(data, False, None, (), ())
+    return apply(Stack, *values)
 
 
 def zero_grad(values: Iterable[Value]) -> None:
