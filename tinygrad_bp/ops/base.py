@@ -1,0 +1,81 @@
+"""The base of every primitive op, its registry, and the scalar-or-array helpers ops share."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+OPS: dict[str, type[Op]] = {}
+"""Every primitive op by name, so tests can enumerate them and drawings can explain them."""
+
+
+class Op:
+    """Base class of a primitive op; subclasses register themselves in ``OPS`` by ``name``."""
+
+    name = ""
+    symbol = ""  # how a drawing labels the node, e.g. "+" or "exp"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        OPS[cls.name] = cls
+
+    @classmethod
+    def rules(cls) -> tuple[str, list[str]]:
+        """The docstring split into the forward formula and one derivative formula per input."""
+        forward, _, backward = cls.__doc__.partition(";")
+        return forward.strip(), [part.strip() for part in backward.split(",  ")]
+
+
+# -- scalar-or-array helpers: the same maths for a float and for an array ---------------------
+
+def exp(a):
+    if type(a) is float:
+        try:
+            return math.exp(a)
+        except OverflowError:
+            return math.inf
+    with np.errstate(over="ignore"):
+        return np.exp(a)
+
+
+def log(a):
+    if type(a) is float:
+        if a > 0.0:
+            return math.log(a)
+        return -math.inf if a == 0.0 else math.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(a)
+
+
+def div(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:  # Python floats raise where numpy gives inf or nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.float64(a) / np.float64(b))
+
+
+def power(a, b):
+    if type(a) is float and type(b) is float:
+        try:
+            result = a ** b
+        except (ZeroDivisionError, OverflowError):
+            result = None
+        if type(result) is float:
+            return result
+        # Python answered complex or raised, where numpy answers nan or inf
+        with np.errstate(all="ignore"):
+            return float(np.power(np.float64(a), b))
+    return np.power(a, b)
+
+
+def positive(a):
+    """1.0 where a > 0, else 0.0: the slope of relu."""
+    if type(a) is float:
+        return 1.0 if a > 0.0 else 0.0
+    return (a > 0.0).astype(np.float64)
+
+
+def swap_last_axes(x):
+    return x.swapaxes(-1, -2)
