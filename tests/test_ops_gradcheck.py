@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import tinygrad_bp as tg
+from tinygrad_bp.losses import half_squared_error
 from tinygrad_bp.ops import OPS, Op
 from tinygrad_bp.value import _unary
 
@@ -148,6 +149,10 @@ for label, shape in [("scalars", S), ("vectors", V), ("matrices", M)]:
     case("stack", label, lambda a, b: tg.stack([a, b]), (ANY, shape), (ANY, shape))
 case("stack", "with-constant", lambda a: tg.stack([a, 2.0 * np.ones(n), a]), (ANY, V))
 case("stack", "one", lambda a: tg.stack([a]), (ANY, M))
+
+for label, sa, sb in [("scalars", S, S), ("vectors", V, V), ("batch-row-target", M, R),
+                      ("matrix-scalar-target", M, S)]:
+    case("half_squared_error", label, lambda a, b: half_squared_error(a, b), (ANY, sa), (ANY, sb))
 
 ALL_CASES = [param for params in CASES.values() for param in params]
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .value import Value
+from .ops import HalfSquaredError
+from .value import Value, apply
 
 
 def half_squared_error(output: Value, expected) -> Value:
@@ -14,8 +15,9 @@ def half_squared_error(output: Value, expected) -> Value:
 
     The 1/2 cancels the 2 that differentiating the square brings down, so
     dE/doutput = -(expected - output), exactly the tutorial's error term with its sign flipped.
+    One primitive op (``ops.HalfSquaredError``), so a drawing shows that term on one edge.
     """
-    return ((expected - output) ** 2).sum() * 0.5
+    return apply(HalfSquaredError, output, expected)
 
 
 def mean_squared_error(output: Value, expected) -> Value:

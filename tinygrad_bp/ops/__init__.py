@@ -19,7 +19,8 @@ give numpy's answers (inf, nan) where ``math`` would raise.
 
 from .base import OPS, Op
 from .elementwise import Add, Div, Exp, Log, Mul, Pow, Power, Relu, Sigmoid, Sub, Tanh
+from .loss import HalfSquaredError
 from .tensor import GetItem, MatMul, Reshape, Stack, Sum, Transpose
 
-__all__ = ["OPS", "Op", "Add", "Div", "Exp", "GetItem", "Log", "MatMul", "Mul", "Pow", "Power",
+__all__ = ["OPS", "Op", "Add", "Div", "Exp", "GetItem", "HalfSquaredError", "Log", "MatMul", "Mul", "Pow", "Power",
            "Relu", "Reshape", "Sigmoid", "Stack", "Sub", "Sum", "Tanh", "Transpose"]
