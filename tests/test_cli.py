@@ -144,6 +144,17 @@ def test_string_labels_name_the_table_rows_and_columns(tmp_path, capsys, monkeyp
         expected.confusion.tolist()
 
 
+def test_a_header_row_is_named_in_the_output_and_not_in_json(tmp_path, capsys, monkeypatch):
+    write(tmp_path, "width, height, verdict\n" + SMALL)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = main(capsys, "seeds", "--data", "data.csv", "--folds", "3", *SHORT)
+    assert status == 0 and err == ""
+    assert out.splitlines()[:2] == ["Data: data.csv: 24 rows, 2 features, 2 classes",
+                                    "Header row skipped: width, height, verdict"]
+    status, out, _ = main(capsys, "seeds", "--data", "data.csv", "--folds", "3", "--json", *SHORT)
+    assert status == 0 and list(json.loads(out)) == ["scores", "mean"]
+
+
 def test_python_dash_m_and_main_give_the_same_output(capsys):
     result = run_cli("seeds", "--json", *SHORT)
     _, out, _ = main(capsys, "seeds", "--json", *SHORT)

@@ -106,6 +106,8 @@ def run_seeds(args: argparse.Namespace) -> int:
         return 0
     name = args.data or "wheat seeds (bundled)"
     print(f"Data: {name}: {n_rows} rows, {n_features} features, {len(result.classes)} classes")
+    if dataset.header:
+        print(f"Header row skipped: {', '.join(dataset.header)}")
     print(f"{args.folds}-fold cross-validation ({result.fold_size} rows per fold), {args.epochs} "
           f"epochs, learning rate {args.lr}, {args.hidden} hidden neurons, seed {args.seed}")
     print(f"Scores: {result.scores}")
