@@ -230,6 +230,32 @@ def test_a_value_input_gets_a_gradient_at_both_granularities() -> None:
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
 
 
+@pytest.mark.parametrize("granularity", GRANULARITIES)
+def test_a_list_of_scalar_values_gets_gradients_like_one_value_row(granularity: str) -> None:
+    # micrograd's way of calling a model: model([Value(...), Value(...)]); the graph must
+    # reach the inputs, not be cut where the list is read as numbers.
+    row = [0.5, -0.25, 1.0]
+    xs = [Value(v) for v in row]
+    x = Value(row)
+    m = model(granularity)
+    out = m(xs)
+    out.sum().backward()
+    m(x).sum().backward()
+    np.testing.assert_allclose(out.data, m(row).data, rtol=1e-15)
+    assert np.any(x.grad != 0)
+    np.testing.assert_allclose([v.grad for v in xs], x.grad, rtol=1e-12)
+
+
+def test_a_batch_given_as_nested_lists_of_values_gets_gradients() -> None:
+    rows = [[0.5, -0.25, 1.0], [1.5, 0.0, -2.0]]
+    xs = [[Value(v) for v in r] for r in rows]
+    x = Value(rows)
+    m = model("layer")
+    m(xs).sum().backward()
+    m(x).sum().backward()
+    np.testing.assert_allclose([[v.grad for v in r] for r in xs], x.grad, rtol=1e-12)
+
+
 # --- weights --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("granularity", GRANULARITIES)

@@ -178,7 +178,7 @@ class Layer(Module):
         """The layer's outputs for one row (shape ``(n_inputs,)``) or a batch ``(rows, n_inputs)``."""
         if self.granularity == "neuron":
             return stack(self.call_scalars(_scalars(x, self.n_inputs)))
-        x = x if isinstance(x, Value) else Value(x, requires_grad=False)
+        x = _as_value(x)
         self.preactivation = x @ self.W.T + self.b
         self.out = ACTIVATIONS[self.activation](self.preactivation)
         return self.out
@@ -221,8 +221,29 @@ class Layer(Module):
                 f"granularity={self.granularity!r})")
 
 
+def _holds_values(x) -> bool:
+    """True for a list or tuple with a Value somewhere in it (micrograd's ``[Value(1.0), ...]``)."""
+    return isinstance(x, (list, tuple)) and any(isinstance(e, Value) or _holds_values(e) for e in x)
+
+
+def _as_value(x) -> Value:
+    """Inputs as one Value; lists holding Values are stacked, so the graph reaches them."""
+    if isinstance(x, Value):
+        return x
+    if _holds_values(x):
+        return stack([_as_value(e) for e in x])
+    return Value(x, requires_grad=False)
+
+
 def _scalars(x, n_inputs: int) -> list:
-    """One row as a list of scalars (Values where x is a Value, floats otherwise)."""
+    """One row as a list of scalars (Values where x is or holds Values, floats otherwise)."""
+    if _holds_values(x):
+        if len(x) != n_inputs:
+            raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, got {len(x)}")
+        if any(np.ndim(v.data if isinstance(v, Value) else v) != 0 for v in x):
+            raise ValueError(f"neuron granularity takes one row of {n_inputs} numbers or scalar "
+                             "Values; this list holds something bigger")
+        return [v if isinstance(v, Value) else float(v) for v in x]
     if isinstance(x, Value):
         if x.shape != (n_inputs,):
             raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, got shape {x.shape}")
