@@ -119,3 +119,32 @@ def test_frames_fill_in_grads_and_keep_the_layout(tmp_path) -> None:
     boxes = [re.findall(r'<g id="node\d+" class="node">.*?points="([^"]+)"', p.read_text(), re.S)
              for p in paths]
     assert all(box == boxes[0] for box in boxes)  # nodes never move between frames
+
+
+
+def test_your_own_two_input_op_with_a_parameter_is_drawn_and_explained() -> None:
+    # The engine hands params to ops of any arity; the drawings must call backward the same way.
+    class ScaledProduct(tg.Op):
+        """y = k * a * b;  da = g * k * b,  db = g * k * a"""
+
+        name, symbol = "test_scaled_product", "k·a·b"
+
+        @staticmethod
+        def forward(a, b, k):
+            return k * a * b
+
+        @staticmethod
+        def backward(g, y, a, b, k):
+            return g * k * b, g * k * a
+
+    try:
+        x, w = tg.Value(2.0, label="x"), tg.Value(3.0, label="w")
+        y = tg.apply(ScaledProduct, x, w, params=(0.5,))
+        y.label = "y"
+        steps = backward_steps(y)
+        assert [float(s.contribution) for s in steps] == [1.0, 1.5, 1.0]
+        assert "∂y/∂x = 1.5000" in tg.draw_graph(y).source
+        lines = explain_backward(y, file=io.StringIO())
+        assert lines[-1].endswith("= 1.0000") and (x.grad, w.grad) == (1.5, 1.0)
+    finally:
+        tg.OPS.pop("test_scaled_product")

@@ -38,12 +38,7 @@ class Step:
 
 def op_gradients(node, g) -> tuple:
     """The op's backward at ``node`` for upstream gradient ``g``, called as the engine calls it."""
-    op, parents = node._op, node._parents
-    if len(parents) == 2:  # binary ops take no parameters; unary ones may (an axis, a shape)
-        return op.backward(g, node.data, parents[0].data, parents[1].data)
-    if len(parents) == 1:
-        return op.backward(g, node.data, parents[0].data, *node._args)
-    return op.backward(g, node.data, *[p.data for p in parents])
+    return node._op.backward(g, node.data, *[p.data for p in node._parents], *node._args)
 
 
 def _ones_like(data):
