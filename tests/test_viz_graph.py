@@ -136,6 +136,18 @@ def test_tensor_nodes_show_shape_values_and_rule_text() -> None:
     assert "min -1.0000  max 1.0000" in draw_graph(big.sum()).source
 
 
+
+@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 3), (2, 0, 4), (2, 3, 0)])
+def test_empty_tensors_are_drawn_with_their_shape(shape) -> None:
+    e = tg.Value(np.zeros(shape), label="e")
+    y = e.sum()
+    y.backward()
+    source = draw_graph(y).source
+    assert f"data {shape}" in source and f"grad {shape}" in source
+    assert "[]" in source
+    tg.explain_backward(y)
+
+
 def test_rankdir_and_its_check() -> None:
     assert "rankdir=TB" in draw_graph(classic_neuron(), rankdir="TB").source
     with pytest.raises(ValueError, match="rankdir"):

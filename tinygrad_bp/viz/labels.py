@@ -42,7 +42,7 @@ def tensor_lines(data, small: int = SMALL_TENSOR) -> list[str]:
     array = np.asarray(data, dtype=np.float64)
     if array.size > small:
         return [f"min {number(array.min())}  max {number(array.max())}"]
-    if array.ndim <= 1:
+    if array.ndim <= 1 or array.size == 0:  # an empty tensor has no rows to show
         return ["[" + "  ".join(number(v) for v in array.reshape(-1)) + "]"]
     rows = array.reshape(-1, array.shape[-1])
     return ["[" + "  ".join(number(v) for v in row) + "]" for row in rows]
