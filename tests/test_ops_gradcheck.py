@@ -296,3 +296,30 @@ def test_numerical_gradient_is_the_central_difference():
     numeric = tg.numerical_gradient(lambda a: (a ** 3).sum(), (x,), 0, eps=1e-3)
     np.testing.assert_allclose(numeric, 3 * np.array([1.0, 4.0, 0.25]) + 1e-6, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(x.data, [1.0, -2.0, 0.5])
+
+
+@pytest.mark.parametrize("returned", ["scalar", "length one"])
+def test_gradcheck_refuses_a_gradient_of_the_wrong_shape(returned):
+    # An own op whose backward returns g unchanged for a sum: one number, or shape (1,), for an
+    # input of shape (3,). Compared by broadcasting it looks right; it is not x's gradient.
+    class ForgetfulSum(Op):
+        """y = sum(a);  da = g  (wrong on purpose: g must be copied to a's shape)"""
+
+        name, symbol = "forgetful_sum_for_tests", "sum?"
+
+        @staticmethod
+        def forward(a):
+            return a.sum()
+
+        @staticmethod
+        def backward(g, y, a):
+            return (g if returned == "scalar" else np.array([g]),)
+
+    try:
+        x = tg.Value(np.array([1.0, 2.0, 3.0]), label="x")
+        with pytest.raises(tg.GradcheckError,
+                           match=r"the gradient of input 0 \('x'\) has shape \((1,)?\), "
+                                 r"but the input has shape \(3,\)"):
+            tg.gradcheck(lambda a: tg.apply(ForgetfulSum, a), x)
+    finally:
+        del OPS["forgetful_sum_for_tests"]
