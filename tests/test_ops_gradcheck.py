@@ -323,3 +323,10 @@ def test_gradcheck_refuses_a_gradient_of_the_wrong_shape(returned):
             tg.gradcheck(lambda a: tg.apply(ForgetfulSum, a), x)
     finally:
         del OPS["forgetful_sum_for_tests"]
+
+
+def test_gradcheck_says_when_an_input_is_a_constant():
+    # A constant gets no gradient, so "analytic 0.0 is wrong" would blame the derivative.
+    c = tg.Value(2.0, label="c", requires_grad=False)
+    with pytest.raises(ValueError, match=r"gradcheck: input 1 \('c'\) has requires_grad=False"):
+        tg.gradcheck(lambda x, c: x * c * c, tg.Value(1.0), c)

@@ -46,6 +46,9 @@ def gradcheck(f: Callable[..., Value], *inputs: Value, eps: float = 1e-6, atol: 
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"gradcheck: input {i} must be a Value, not {type(x).__name__}")
+        if not x.requires_grad:
+            raise ValueError(f"gradcheck: {_name(x, i)} has requires_grad=False, so it gets no "
+                             "gradient to check; pass it inside f as a constant instead")
     saved = [x._grad for x in inputs]
     try:
         for x in inputs:
