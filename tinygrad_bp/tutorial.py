@@ -7,7 +7,11 @@ builds one at neuron granularity, every weight its own scalar Value; a layer-gra
 works too), and the backward pass is autograd's:
 
 - ``backward_propagate_error`` differentiates ``E = 1/2 * sum((expected - output)^2)``, and each
-  neuron's ``delta`` is ``-dE/da`` for its activation ``a``: the tutorial's delta, to the last bit;
+  neuron's ``delta`` is ``-dE/da`` for its activation ``a``: the tutorial's delta. At neuron
+  granularity it is the tutorial's to the last bit in any layer after which no layer has more
+  than two neurons (the output layer always); past a layer of three or more, the backward walk
+  adds that layer's terms in the opposite order to the tutorial's loop, so the last bit can
+  differ;
 - ``update_weights`` is gradient descent, ``w -= l_rate * dE/dw``, which is the tutorial's
   ``w += l_rate * delta * input`` because ``dE/dw = -delta * input``.
 
