@@ -319,3 +319,19 @@ def test_bad_input_in_a_real_process_exits_2_with_one_line(args, needle, tmp_pat
     write(tmp_path, "1,2,0\n3,4,1\n5,6,0\n7,8,1\n", "four.csv")
     result = run_cli(*args, cwd=tmp_path)
     assert_one_clean_error(result.returncode, result.stdout, result.stderr, ERROR + needle)
+
+
+@pytest.mark.parametrize("args", [["seeds", "--epochs", "2", "--quiet"],
+                                  ["seeds", "--epochs", "2", "--json"], ["graph"]])
+def test_a_reader_that_stops_early_is_not_an_error(args):
+    # `tinygrad-bp seeds | head -3`: the reader closes the pipe before the output ends. That is
+    # no bad input: no "error:" line (exit 2 means bad input), no traceback; the shell's
+    # status for a writer cut off by its reader, 141.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "tinygrad_bp", *args], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")

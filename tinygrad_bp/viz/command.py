@@ -90,6 +90,8 @@ def cli_graph(args: argparse.Namespace) -> int:
         output.write_bytes(data)
     except RenderError as error:
         return _fail(str(error), 1)
+    except BrokenPipeError:  # a reader that stopped early; the caller decides what that means
+        raise
     except OSError as error:
         return _fail(f"{error.filename or args.output}: {error.strerror or error}", 1)
     print(f"wrote {output}")
