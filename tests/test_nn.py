@@ -331,6 +331,22 @@ def test_from_network_keeps_stored_outputs() -> None:
     assert m.layers[0].neurons[0].delta == pytest.approx(2.0 * delta_out * 0.25 * 0.75, rel=1e-15)
 
 
+
+@pytest.mark.parametrize("layers, message", [
+    ([], r"from_network: the network has no layers"),
+    ([[{"weights": [0.5, 0.1]}], []], r"from_network: layer 1 has no neurons"),
+    ([[{"weights": [0.5, 0.1, 0.2]}, {"weights": [0.5, 0.1]}]],
+     r"from_network: layer 0, neuron 1 has 2 weights; expected 3 \(2 inputs, then the bias\)"),
+    ([[{"weights": [0.5, 0.1]}], [{"weights": [1.0, 2.0, 3.0]}]],
+     r"from_network: layer 1, neuron 0 has 3 weights; expected 2 \(1 inputs, then the bias\)"),
+    ([[{"weights": [0.5]}]], r"from_network: layer 0, neuron 0 has 1 weights; expected at least 2"),
+    ([[{"output": 0.5}]], r"from_network: layer 0, neuron 0 has no 'weights'"),
+])
+def test_from_network_says_what_is_wrong_with_a_malformed_network(layers, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        tut.from_network(layers)
+
+
 # --- deeper networks through the tutorial's functions ---------------------------------------
 
 @pytest.mark.parametrize("granularity", GRANULARITIES)

@@ -129,6 +129,7 @@ def from_network(layers: Sequence[Sequence[dict]]) -> MLP:
     Stored ``output`` values are kept, as the tutorial's backward pass reads them: when every
     neuron has one, the network gets a graph whose nodes hold those outputs.
     """
+    _check_network(layers)
     sizes = [len(layer) for layer in layers]
     n_inputs = len(layers[0][0]["weights"]) - 1
     network = MLP(n_inputs, sizes, granularity="neuron")
@@ -139,3 +140,26 @@ def from_network(layers: Sequence[Sequence[dict]]) -> MLP:
             for neuron, d in zip(layer.neurons, dicts):
                 neuron.out.data = float(d["output"])
     return network
+
+
+def _check_network(layers: Sequence[Sequence[dict]]) -> None:
+    """A clear ValueError for a network dict that cannot be an MLP (not an IndexError later)."""
+    if not layers:
+        raise ValueError("from_network: the network has no layers")
+    n_weights = None  # per neuron: one per input, then the bias; the first neuron sets it
+    for i, layer in enumerate(layers):
+        if not layer:
+            raise ValueError(f"from_network: layer {i} has no neurons")
+        for j, neuron in enumerate(layer):
+            if "weights" not in neuron:
+                raise ValueError(f"from_network: layer {i}, neuron {j} has no 'weights'")
+            count = len(neuron["weights"])
+            if n_weights is None:
+                if count < 2:
+                    raise ValueError(f"from_network: layer {i}, neuron {j} has {count} weights; "
+                                     "expected at least 2 (one per input, then the bias)")
+                n_weights = count
+            elif count != n_weights:
+                raise ValueError(f"from_network: layer {i}, neuron {j} has {count} weights; "
+                                 f"expected {n_weights} ({n_weights - 1} inputs, then the bias)")
+        n_weights = len(layer) + 1
