@@ -63,6 +63,21 @@ def test_bad_requests_exit_2_with_one_line(tmp_path, capsys) -> None:
     assert "neuron or loss" in capsys.readouterr().err
 
 
+
+def test_a_failed_write_to_standard_output_names_it(monkeypatch, capsys) -> None:
+    class Full:  # like stdout redirected to a full disk (> /dev/full)
+        def write(self, text):
+            raise OSError(28, "No space left on device")
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    assert run() == 1
+    assert capsys.readouterr().err == (
+        "tinygrad-bp graph: standard output: No space left on device\n")
+
+
 def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.delenv(render.RENDERER_ENV, raising=False)
     monkeypatch.setenv("PATH", "")

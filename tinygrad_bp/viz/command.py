@@ -93,7 +93,8 @@ def cli_graph(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # a reader that stopped early; the caller decides what that means
         raise
     except OSError as error:
-        return _fail(f"{error.filename or args.output}: {error.strerror or error}", 1)
+        where = error.filename or args.output or "standard output"
+        return _fail(f"{where}: {error.strerror or error}", 1)
     print(f"wrote {output}")
     return 0
 
