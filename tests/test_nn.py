@@ -186,6 +186,15 @@ def test_a_row_of_the_wrong_width_is_refused_clearly() -> None:
         model("neuron")(np.zeros((5, 3)))
 
 
+
+@pytest.mark.parametrize("x, shape", [(np.ones(4), r"\(4,\)"), (np.ones((2, 2)), r"\(2, 2\)"),
+                                      (2.0, r"\(\)")])
+def test_a_layer_given_rows_of_the_wrong_width_says_so(x, shape) -> None:
+    # not numpy's "matmul: Input operand 1 has a mismatch in its core dimension 0"
+    with pytest.raises(ValueError, match=rf"Layer: expected rows of 3 inputs, got shape {shape}"):
+        Layer(3, 2, rng=random.Random(0))(x)
+
+
 def test_a_neuron_given_the_wrong_number_of_inputs_says_so() -> None:
     neuron = Neuron(3, draw=lambda n: 0.5)
     with pytest.raises(ValueError, match="Neuron: expected 3 inputs, got 2"):

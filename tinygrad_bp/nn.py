@@ -179,6 +179,8 @@ class Layer(Module):
         if self.granularity == "neuron":
             return stack(self.call_scalars(_scalars(x, self.n_inputs)))
         x = _as_value(x)
+        if x.shape[-1:] != (self.n_inputs,):
+            raise ValueError(f"Layer: expected rows of {self.n_inputs} inputs, got shape {x.shape}")
         self.preactivation = x @ self.W.T + self.b
         self.out = ACTIVATIONS[self.activation](self.preactivation)
         return self.out
