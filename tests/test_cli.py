@@ -245,8 +245,8 @@ DATA_ERRORS = {
     "wrong column count": ("1,2,0\n3,1\n", ":2: expected 3 columns (as on line 1), found 2"),
     "nan": ("1,2,0\nnan,1,1\n", ":2: column 1 is not a finite number: 'nan'"),
     "inf": ("1,2,0\n3,-inf,1\n", ":2: column 2 is not a finite number: '-inf'"),
-    "empty file": ("", ": no data rows"),
-    "single class": ("1,2,0\n3,4,0\n", ": only one class ('0') in 2 rows; need at least 2"),
+    "empty file": ("", ":1: no data rows"),
+    "single class": ("1,2,0\n3,4,0\n", ":2: only one class ('0') in 2 rows; need at least 2"),
     "too few rows for the folds": ("1,2,0\n3,4,1\n5,6,0\n7,8,1\n",
                                    ": cannot make 5 folds from 4 rows"),
 }

@@ -207,15 +207,19 @@ def test_non_finite_values(tmp_path, field):
     assert load_error(path) == f"{path}:2: column 2 is not a finite number: '{field}'"
 
 
-@pytest.mark.parametrize("text", ["", "\n\n  \n", "\ufeff", "a,b,c\n", "a,b,c\n\r\n"])
-def test_no_data_rows(tmp_path, text):
+@pytest.mark.parametrize("text, where", [
+    ("", ":1: no data rows"), ("\n\n  \n", ":1: no data rows"), ("\ufeff", ":1: no data rows"),
+    ("a,b,c\n", ":2: no data rows after the header on line 1"),
+    ("\na,b,c\n\r\n", ":3: no data rows after the header on line 2"),
+])
+def test_no_data_rows_points_where_the_data_should_start(tmp_path, text, where):
     path = write(tmp_path, text)
-    assert load_error(path) == f"{path}: no data rows"
+    assert load_error(path) == f"{path}{where}"
 
 
-def test_only_one_class(tmp_path):
-    path = write(tmp_path, "1,2,A\n3,4,A\n5,6,A\n")
-    assert load_error(path) == f"{path}: only one class ('A') in 3 rows; need at least 2"
+def test_only_one_class_points_at_the_last_row(tmp_path):
+    path = write(tmp_path, "1,2,A\n3,4,A\n5,6,A\n\n")
+    assert load_error(path) == f"{path}:3: only one class ('A') in 3 rows; need at least 2"
 
 
 def test_one_column(tmp_path):

@@ -444,3 +444,20 @@ def test_pow_exponent_gradient_where_the_base_is_zero():
     s, p = tg.Value(0.0), tg.Value(3.0)
     (s ** p).backward()
     assert (s.grad, p.grad) == (0.0, 0.0)
+
+
+def test_mean_with_an_axis_out_of_range_gives_numpys_axis_error():
+    x = tg.Value(np.ones((2, 3)))
+    for axis in (2, -3):
+        with pytest.raises(np.exceptions.AxisError, match="out of bounds"):
+            x.mean(axis)
+    assert x.mean(axis=(0, 1)).item() == 1.0 and x.mean(-1, keepdims=True).shape == (2, 1)
+
+
+def test_an_interior_node_cut_by_hand_passes_nothing_back():
+    # d(z * x)/dx = z = 3x with z treated as a constant: 6.0 at x = 2, and nothing through z
+    x = tg.Value(2.0)
+    z = x * 3.0
+    z.requires_grad = False
+    (z * x).backward()
+    assert x.grad == 6.0

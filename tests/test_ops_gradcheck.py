@@ -299,13 +299,14 @@ def test_numerical_gradient_is_the_central_difference():
 
 
 @pytest.mark.parametrize("returned", ["scalar", "length one"])
-def test_gradcheck_refuses_a_gradient_of_the_wrong_shape(returned):
-    # An own op whose backward returns g unchanged for a sum: one number, or shape (1,), for an
-    # input of shape (3,). Compared by broadcasting it looks right; it is not x's gradient.
-    class ForgetfulSum(Op):
-        """y = sum(a);  da = g  (wrong on purpose: g must be copied to a's shape)"""
+def test_a_gradient_with_fewer_elements_is_broadcast_to_its_inputs_shape(returned):
+    # An own op whose backward returns g unchanged for a sum (one number, or shape (1,), for an
+    # input of shape (3,)): g stands for every element alike, so the engine copies it to a's
+    # shape, the adjoint of broadcasting run the other way, and the rule checks out.
+    class LooseSum(Op):
+        """y = sum(a);  da = g"""
 
-        name, symbol = "forgetful_sum_for_tests", "sum?"
+        name, symbol = "loose_sum_for_tests", "sum"
 
         @staticmethod
         def forward(a):
@@ -317,12 +318,34 @@ def test_gradcheck_refuses_a_gradient_of_the_wrong_shape(returned):
 
     try:
         x = tg.Value(np.array([1.0, 2.0, 3.0]), label="x")
-        with pytest.raises(tg.GradcheckError,
-                           match=r"the gradient of input 0 \('x'\) has shape \((1,)?\), "
-                                 r"but the input has shape \(3,\)"):
-            tg.gradcheck(lambda a: tg.apply(ForgetfulSum, a), x)
+        (tg.apply(LooseSum, x) * 2.0).backward()
+        assert x.grad.shape == (3,) and x.grad.tolist() == [2.0, 2.0, 2.0]
+        assert tg.gradcheck(lambda a: tg.apply(LooseSum, a), x) is True
     finally:
-        del OPS["forgetful_sum_for_tests"]
+        del OPS["loose_sum_for_tests"]
+
+
+def test_a_gradient_that_fits_no_shape_is_refused_naming_both_shapes():
+    class BadShape(Op):
+        """y = sum(a);  da = g * ones(2)  (wrong on purpose)"""
+
+        name, symbol = "bad_shape_for_tests", "sum?"
+
+        @staticmethod
+        def forward(a):
+            return a.sum()
+
+        @staticmethod
+        def backward(g, y, a):
+            return (g * np.ones(2),)
+
+    try:
+        x = tg.Value(np.array([1.0, 2.0, 3.0]))
+        with pytest.raises(ValueError, match=r"a gradient of shape \(2,\) does not fit an input "
+                                             r"of shape \(3,\)"):
+            tg.apply(BadShape, x).backward()
+    finally:
+        del OPS["bad_shape_for_tests"]
 
 
 def test_gradcheck_says_when_an_input_is_a_constant():

@@ -100,9 +100,11 @@ def _parse(raw: bytes, name: str) -> Dataset:
     first_line = 0
     rows: list[list[float]] = []
     labels: list[str] = []
+    last_line = 0  # the last non-blank line, for messages about the file as a whole
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        last_line = number
         where = f"{name}:{number}:"
         fields = _split(line, where)
         if not n_cols:
@@ -125,10 +127,11 @@ def _parse(raw: bytes, name: str) -> Dataset:
         rows.append(values)
         labels.append(fields[-1])
     if not rows:
-        raise DataError(f"{name}: no data rows")
+        after = f" after the header on line {first_line}" if header else ""
+        raise DataError(f"{name}:{last_line + 1}: no data rows{after}")
     classes, indices = _index_classes(labels)
     if len(classes) < 2:
-        raise DataError(f"{name}: only one class ({classes[0]!r}) in {len(rows)} rows; "
+        raise DataError(f"{name}:{last_line}: only one class ({classes[0]!r}) in {len(rows)} rows; "
                         f"need at least 2")
     features = np.array(rows, dtype=np.float64).reshape(len(rows), n_cols - 1)
     return Dataset(features, np.array(indices, dtype=np.int64), classes, name, header)

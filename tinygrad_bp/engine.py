@@ -71,15 +71,24 @@ def unbroadcast(grad, shape: tuple):
     """Sum ``grad`` down to ``shape``: the adjoint of broadcasting is a sum.
 
     Broadcasting copies an input along new leading axes and along axes of length 1, so each
-    copy's gradient flows back to the one original and the copies' gradients add up.
+    copy's gradient flows back to the one original and the copies' gradients add up. A gradient
+    with fewer axes than the input (your own op may return one) is broadcast up instead.
     """
     grad = np.asarray(grad)
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
+    elif extra < 0:
+        grad = grad.reshape((1,) * -extra + grad.shape)
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
+    if grad.shape != tuple(shape):
+        try:
+            grad = np.broadcast_to(grad, shape)
+        except ValueError:
+            raise ValueError(f"a gradient of shape {grad.shape} does not fit an input of shape "
+                             f"{tuple(shape)}: an op's backward returned the wrong shape") from None
     return grad
 
 
@@ -142,13 +151,14 @@ def backward(root, order: list | None = None) -> None:
     root._grad = seed
     for node in reversed(order):
         op, grad_out, parents = node._op, node._grad, node._parents
-        y, args = node.data, node._args
-        if len(parents) == 1:  # the common arities spelled out: no list per node
-            grads = op.backward(grad_out, y, parents[0].data, *args)
-        elif len(parents) == 2:
-            grads = op.backward(grad_out, y, parents[0].data, parents[1].data, *args)
+        if grad_out is None:  # nothing flowed here: every path to it was cut (requires_grad=False)
+            continue
+        if len(parents) == 2:  # the common arities spelled out: no list per node
+            grads = op.backward(grad_out, node.data, parents[0].data, parents[1].data, *node._args)
+        elif len(parents) == 1:
+            grads = op.backward(grad_out, node.data, parents[0].data, *node._args)
         else:
-            grads = op.backward(grad_out, y, *[p.data for p in parents], *args)
+            grads = op.backward(grad_out, node.data, *[p.data for p in parents], *node._args)
         for parent, grad in zip(parents, grads):
             if not parent.requires_grad:
                 continue

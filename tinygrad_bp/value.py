@@ -48,7 +48,7 @@ def _lift(x) -> Value:
     """An operand as a Value: a plain number becomes a constant that gets no gradient."""
     if isinstance(x, Value):
         return x
-    return _node(_as_data(x, "an operand"), False, None, (), ())
+    return _node(x if type(x) is float else _as_data(x, "an operand"), False, None, (), ())
 
 
 def _node(data, requires_grad: bool, op, parents: tuple, args: tuple) -> Value:
@@ -68,7 +68,9 @@ def _node(data, requires_grad: bool, op, parents: tuple, args: tuple) -> Value:
 
 def _unary(op, a: Value, args: tuple = ()) -> Value:
     """Run a one-input op forward and record the node (no node links when no gradient is wanted)."""
-    data = engine.settle(op.forward(a.data, *args))
+    data = op.forward(a.data, *args)
+    if type(data) is not float:
+        data = engine.settle(data)
     if a.requires_grad and engine._grad_enabled:
         return _node(data, True, op, (a,), args)
     return _node(data, False, None, (), ())
@@ -76,7 +78,9 @@ def _unary(op, a: Value, args: tuple = ()) -> Value:
 
 def _binary(op, a: Value, b: Value) -> Value:
     """Run a two-input op forward and record the node, as ``_unary`` does."""
-    data = engine.settle(op.forward(a.data, b.data))
+    data = op.forward(a.data, b.data)
+    if type(data) is not float:
+        data = engine.settle(data)
     if (a.requires_grad or b.requires_grad) and engine._grad_enabled:
         return _node(data, True, op, (a, b), ())
     return _node(data, False, None, (), ())
@@ -252,10 +256,9 @@ class Value:
         return _unary(Sum, self, (_axis(axis), keepdims))
 
     def mean(self, axis=None, keepdims: bool = False):
-        axis = _axis(axis)
-        axes = range(self.ndim) if axis is None else np.atleast_1d(axis)
-        count = int(np.prod([self.shape[a] for a in axes]))
-        return self.sum(axis, keepdims) / count
+        total = self.sum(axis, keepdims)  # first, so a bad axis gets numpy's own error
+        count = self.size // max(total.size, 1)
+        return total / count
 
     def reshape(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
