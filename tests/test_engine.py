@@ -461,3 +461,11 @@ def test_an_interior_node_cut_by_hand_passes_nothing_back():
     z.requires_grad = False
     (z * x).backward()
     assert x.grad == 6.0
+
+
+def test_a_value_index_must_hold_whole_numbers():
+    x = tg.Value([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(x[tg.Value([2.0, 0.0])].data, [3.0, 1.0])
+    with pytest.raises(TypeError, match=r"a Value used as an index must hold whole numbers, not "
+                                        r"array\(\[0\.5\]\)"):
+        x[tg.Value([0.5])]

@@ -74,7 +74,9 @@ def update_weights(network: MLP, row: Sequence, l_rate: float) -> None:
     if network.last_input is None:
         raise ValueError("update_weights: run forward_propagate and backward_propagate_error first")
     if not np.array_equal(np.asarray(row[:network.n_inputs], dtype=np.float64), network.last_input):
-        raise ValueError("update_weights: row is not the row of the last forward pass")
+        raise ValueError("update_weights: row is not the row of the last forward pass; the "
+                         "gradients belong to that row (run forward_propagate on this row and "
+                         "backward_propagate_error first)")
     for p in network.parameters():
         p.data -= l_rate * p.grad
 

@@ -286,11 +286,18 @@ def _axis(axis):
 
 
 def _index(index):
-    """An index with any Values in it replaced by their data (as integer arrays)."""
+    """An index with any Values in it replaced by their data, as integer positions.
+
+    A Value holds float64, so it can only stand for positions; a mask of True/False would read
+    as positions 1 and 0, so pass a mask as a numpy bool array instead.
+    """
     if isinstance(index, tuple):
         return tuple(_index(i) for i in index)
     if isinstance(index, Value):
-        return np.asarray(index.data).astype(np.intp)
+        positions = np.asarray(index.data)
+        if not np.array_equal(positions, np.floor(positions)):
+            raise TypeError(f"a Value used as an index must hold whole numbers, not {_short(index.data)}")
+        return positions.astype(np.intp)
     return index
 
 
