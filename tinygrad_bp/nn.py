@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .saving import load, save  # noqa: F401  (nn.save and nn.load; saving.py has them)
 from .value import Value, stack, zero_grad
 
 GRANULARITIES = ("layer", "neuron")
