@@ -1,0 +1,206 @@
+"""docs/10-beyond-the-tutorial.md prints only what its code and examples print, and that is right.
+
+- Its ```python blocks run in order in one namespace; a ```text block right after one is exactly
+  what that code prints.
+- A ```text block under ``<!-- output of examples/NAME.py -->`` is a piece of that example's
+  output (a ``...`` line stands for lines left out); test_examples_beyond.py recomputes every
+  number those examples print.
+- The numbers the chapter leans on are recomputed here without the library: the tutorial's
+  errors, the gradients of the two losses, Adam's first step, the least-squares fit.
+- Every decimal number in its prose appears in a checked output or in code; links resolve;
+  README's "Read on" list links it after chapter 9.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import random
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from reference import tutorial_numbers as tn
+from test_examples_beyond import launch, run_example
+
+REPO = Path(__file__).resolve().parents[1]
+CHAPTER = REPO / "docs" / "10-beyond-the-tutorial.md"
+MARKER = re.compile(r"<!-- output of examples/([\w.]+)\.py -->")
+DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{3,}(?:e-?\d+)?")
+
+
+def parse(text: str) -> tuple[list[dict], str]:
+    """The fenced blocks (language, body, the line above) and the prose outside them."""
+    blocks, prose, lines, i = [], [], text.splitlines(), 0
+    while i < len(lines):
+        fence = re.fullmatch(r"```(\w*)", lines[i])
+        if not fence:
+            prose.append(lines[i])
+            i += 1
+            continue
+        end = lines.index("```", i + 1)
+        above = lines[i - 1] if i else ""
+        blocks.append({"lang": fence[1], "body": "\n".join(lines[i + 1:end]) + "\n", "above": above})
+        i = end + 1
+    return blocks, "\n".join(prose)
+
+
+def contains_in_order(lines: list[str], quoted: list[str]) -> bool:
+    """``quoted``, split at ``...`` lines, appears in ``lines`` as contiguous runs, in order."""
+    chunks = [[]]
+    for line in quoted:
+        if line == "...":
+            chunks.append([])
+        else:
+            chunks[-1].append(line)
+    at = 0
+    for chunk in filter(None, chunks):
+        found = next((i for i in range(at, len(lines) - len(chunk) + 1)
+                      if lines[i:i + len(chunk)] == chunk), None)
+        if found is None:
+            return False
+        at = found + len(chunk)
+    return True
+
+
+@lru_cache(maxsize=None)
+def chapter() -> dict:
+    """Run the chapter's code once; its blocks, prose, and (shown, printed) pairs to compare."""
+    blocks, prose = parse(CHAPTER.read_text(encoding="utf-8"))
+    namespace: dict = {"__name__": "__doc__"}
+    state = random.getstate()
+    pairs, quoted = [], []
+    try:
+        for k, block in enumerate(blocks):
+            if block["lang"] == "python":
+                out = io.StringIO()
+                with contextlib.redirect_stdout(out):
+                    exec(compile(block["body"], str(CHAPTER), "exec"), namespace)  # noqa: S102
+                after = blocks[k + 1] if k + 1 < len(blocks) else None
+                if after and after["lang"] == "text" and not MARKER.search(after["above"]):
+                    pairs.append((block["body"], after["body"], out.getvalue()))
+            elif block["lang"] == "text" and MARKER.search(block["above"]):
+                quoted.append((MARKER.search(block["above"])[1], block["body"]))
+    finally:
+        random.setstate(state)
+    return {"blocks": blocks, "prose": prose, "pairs": pairs, "quoted": quoted,
+            "namespace": namespace}
+
+
+def printed() -> str:
+    return "".join(shown for _, shown, _ in chapter()["pairs"])
+
+
+def test_every_output_block_is_what_its_code_prints():
+    pairs = chapter()["pairs"]
+    assert len(pairs) == 12
+    for code, shown, actual in pairs:
+        assert shown == actual, f"the block\n{code}\nprints\n{actual}"
+
+
+def test_quoted_example_output_is_what_the_examples_print():
+    launch("13_xor"), launch("14_save_and_predict")
+    quoted = chapter()["quoted"]
+    assert [name for name, _ in quoted] == ["13_xor", "13_xor", "14_save_and_predict"]
+    for name, body in quoted:
+        assert contains_in_order(list(run_example(name)), body.splitlines()), body
+
+
+def test_no_text_block_goes_unchecked():
+    blocks = chapter()["blocks"]
+    texts = [b for b in blocks if b["lang"] == "text"]
+    after_code = [b for k, b in enumerate(blocks) if b["lang"] == "text" and k
+                  and blocks[k - 1]["lang"] == "python" and not MARKER.search(b["above"])]
+    under_marker = [b for b in texts if MARKER.search(b["above"])]
+    assert len(after_code) + len(under_marker) == len(texts)
+    assert {b["lang"] for b in blocks} == {"python", "text"}
+
+
+def test_every_decimal_in_the_prose_is_computed():
+    computed = printed() + "".join(b["body"] for b in chapter()["blocks"])
+    numbers = DECIMAL.findall(chapter()["prose"])
+    assert "6.350" in numbers and "1.132" in numbers
+    assert [n for n in numbers if n.lstrip("-") not in computed] == []
+
+
+# -- the numbers, recomputed without the library ----------------------------------------------
+
+def sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def test_the_tutorials_errors_come_out_of_plain_sgd():
+    row = re.search(r"^SGD lr 0.5 +(.*)$", printed(), re.M)[1].split()
+    assert row == [tn.TRAIN_SUM_ERROR_3DP[i] for i in (0, 4, 8, 12, 16, 19)]
+
+
+def test_the_loss_gradients_for_a_confident_mistake():
+    a, e = np.array([4.0, -4.0]), np.array([0.0, 1.0])
+    o = sigmoid(a)
+    squared = (o - e) * o * (1 - o)                 # dE/da for E = 1/2 sum (e - o)^2
+    p = np.exp(a) / np.exp(a).sum()
+    entropy = p - e                                 # dE/da for E = -sum e log p, p = softmax(a)
+    assert f"sigmoid + squared error, dE/da: {squared.round(4).tolist()}" in printed()
+    assert f"softmax + cross-entropy, dE/da: {entropy.round(4).tolist()}" in printed()
+    assert round(entropy[0] / squared[0]) == 58      # "nearly 58 times larger"
+    assert "nearly 58 times larger" in chapter()["prose"]
+
+
+def test_vanishing_deltas_ratios_are_four_and_two_hundred():
+    ns = chapter()["namespace"]
+    sig = [float(x) for x in ns["mean_delta_per_layer"]("sigmoid", "tutorial")]
+    tanh = [float(x) for x in ns["mean_delta_per_layer"]("tanh", "symmetric")]
+    assert 3.5 < tanh[-1] / sig[-1] < 4.5 and 150 < tanh[0] / sig[0] < 300
+    assert "about four times the sigmoid network's; at\nthe first layer they are about two " \
+           "hundred times larger" in chapter()["prose"]
+    assert all(a < b for a, b in zip(sig, sig[1:]))  # shrinking layer by layer, back to front
+
+
+def test_adams_first_step_is_the_learning_rate():
+    g = np.array([1e-3, 1e2])
+    assert f"{(0.01 * g / (np.abs(g) + 1e-8)).round(6).tolist()}" == "[0.01, 0.01]"
+    assert "[0.001, 100.0]\n[0.01, 0.01]\n" in printed()
+
+
+def test_the_least_squares_fit_and_the_curve():
+    ns = chapter()["namespace"]
+    design = np.column_stack([ns["points"], np.ones(20)])
+    exact = np.linalg.lstsq(design, ns["values"][:, 0], rcond=None)[0]
+    np.testing.assert_allclose(ns["line"].get_weights()[0][0], exact, atol=5e-5)
+    assert np.allclose(exact, [2, -3, 1], atol=0.05)  # near the line the points came from
+    fitted = ns["curve"](ns["new_xs"]).data[:, 0]
+    assert np.abs(fitted - np.sin(ns["new_xs"][:, 0])).max() < 0.03
+
+
+def test_the_saved_classifier_is_the_trained_one():
+    ns = chapter()["namespace"]
+    file_text = re.search(r"(\{\n.*?\n\}\n)", printed(), re.S)[1]
+    assert f'"weights": [\n    [{ns["model"].get_weights()[0][0].tolist()},' in file_text
+    hidden, output = ns["model"].get_weights()
+    x = np.array([[2.0, 2.0], [8.0, 1.0]])
+    h = sigmoid(x @ hidden[:, :2].T + hidden[:, 2])
+    a = h @ output[:, :2].T + output[:, 2]
+    assert f"{a.argmax(axis=1).tolist()}\nTrue\n" in printed()  # softmax keeps the order of a
+    assert a.argmax(axis=1).tolist() == [0, 1]
+
+
+def test_mini_batch_training_learns_every_row():
+    assert "predictions: [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]" in printed()
+    losses = [float(x) for x in re.findall(r"cross-entropy over all rows (\d\.\d{4})", printed())]
+    assert len(losses) == 3 and losses == sorted(losses, reverse=True) and losses[-1] < math.log(2)
+
+
+def test_links_resolve_and_name_both_examples():
+    text = CHAPTER.read_text(encoding="utf-8")
+    links = [link.split("#")[0] for link in re.findall(r"\]\(([^)]+)\)", text)]
+    assert [link for link in links if not (CHAPTER.parent / link).exists()] == []
+    assert "../examples/13_xor.py" in links and "../examples/14_save_and_predict.py" in links
+
+
+def test_readme_links_the_chapter_after_chapter_9():
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("9. [Drawing graphs"))
+    assert lines[at + 1] == "10. [Beyond the tutorial: deeper networks, other activations, " \
+                            "mini-batches, optimisers, XOR, saving](docs/10-beyond-the-tutorial.md)"
