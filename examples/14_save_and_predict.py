@@ -13,16 +13,11 @@ import random
 import tempfile
 
 from tinygrad_bp import nn
+from tinygrad_bp import tutorial as tut
 from tinygrad_bp.losses import half_squared_error, one_hot, sum_squared_error
 from tinygrad_bp.optim import SGD
 
-dataset = [
-    [2.7810836, 2.550537003, 0], [1.465489372, 2.362125076, 0],
-    [3.396561688, 4.400293529, 0], [1.38807019, 1.850220317, 0],
-    [3.06407232, 3.005305973, 0], [7.627531214, 2.759262235, 1],
-    [5.332441248, 2.088626775, 1], [6.922596716, 1.77106367, 1],
-    [8.675418651, -0.242068655, 1], [7.673756466, 3.508563011, 1],
-]
+dataset = tut.contrived_dataset()  # the ten rows the tutorial trains on
 new_rows = [[1.0, 1.0], [4.0, 3.0], [5.0, 2.0], [6.0, 4.0], [9.0, 0.5]]
 
 random.seed(1)

@@ -21,30 +21,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
 from reference import tutorial_numbers as tn
+from reference.markdown import parse
 from test_examples_beyond import launch, run_example
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTER = REPO / "docs" / "10-beyond-the-tutorial.md"
 MARKER = re.compile(r"<!-- output of examples/([\w.]+)\.py -->")
 DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{3,}(?:e-?\d+)?")
-
-
-def parse(text: str) -> tuple[list[dict], str]:
-    """The fenced blocks (language, body, the line above) and the prose outside them."""
-    blocks, prose, lines, i = [], [], text.splitlines(), 0
-    while i < len(lines):
-        fence = re.fullmatch(r"```(\w*)", lines[i])
-        if not fence:
-            prose.append(lines[i])
-            i += 1
-            continue
-        end = lines.index("```", i + 1)
-        above = lines[i - 1] if i else ""
-        blocks.append({"lang": fence[1], "body": "\n".join(lines[i + 1:end]) + "\n", "above": above})
-        i = end + 1
-    return blocks, "\n".join(prose)
 
 
 def contains_in_order(lines: list[str], quoted: list[str]) -> bool:

@@ -27,9 +27,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
+from reference.markdown import parse
 from test_casestudy import STACKED_ATOL
 from test_cli import OPTIONS, default_cli_run
+
 from tinygrad_bp import casestudy, cli
 from tinygrad_bp.data import kfold_indices, load_csv, load_wheat_seeds, minmax
 
@@ -43,23 +44,6 @@ NOT_DATA = {
     "2010": "the data set's citation year", "4.0": "the licence, CC BY 4.0",
     "0": "the range [0, 1) and labels 0 .. n - 1", "1": "the range [0, 1)",
 }
-
-
-def parse(text: str) -> tuple[list[dict], str]:
-    """The fenced blocks (language, body, the line above) and the text outside them."""
-    blocks, prose, lines, i = [], [], text.splitlines(), 0
-    while i < len(lines):
-        fence = re.match(r"^```(\w*)\s*$", lines[i])
-        if not fence:
-            prose.append(lines[i])
-            i += 1
-            continue
-        above = next((line for line in reversed(lines[:i]) if line.strip()), "")
-        end = lines.index("```", i + 1)
-        blocks.append({"lang": fence.group(1), "body": "\n".join(lines[i + 1:end]) + "\n",
-                       "above": above})
-        i = end + 1
-    return blocks, "\n".join(prose)
 
 
 TEXT = CHAPTER.read_text(encoding="utf-8")

@@ -20,30 +20,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from reference import tutorial_numbers as tn
+from reference.markdown import parse
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = ["docs/05-neurons-layers-mlp.md", "docs/06-tutorial-with-autograd.md"]
 MARKER = re.compile(r"<!-- output of (examples/[\w.]+\.py) -->")
 DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{3,}(?:e-?\d+)?")
-
-
-def parse(text: str) -> tuple[list[dict], str]:
-    """The fenced blocks (language, body, the line above) and the text outside them."""
-    blocks, prose, lines, i = [], [], text.splitlines(), 0
-    while i < len(lines):
-        fence = re.match(r"^```(\w*)\s*$", lines[i])
-        if not fence:
-            prose.append(lines[i])
-            i += 1
-            continue
-        above = next((line for line in reversed(lines[:i]) if line.strip()), "")
-        end = lines.index("```", i + 1)
-        blocks.append({"lang": fence.group(1), "body": "\n".join(lines[i + 1:end]) + "\n",
-                       "above": above})
-        i = end + 1
-    return blocks, "\n".join(prose)
 
 
 def run_python(code: str, namespace: dict) -> str:

@@ -218,3 +218,10 @@ def test_train_network_refuses_a_fractional_class_label() -> None:
     network = tut.initialize_network(2, 1, 2)
     with pytest.raises(ValueError, match="class label 0.7"):
         tut.train_network(network, [[1.0, 2.0, 0.7]], 0.5, 1, 2)
+
+
+def test_contrived_dataset_is_the_tutorials_and_a_fresh_copy_each_time():
+    first = tut.contrived_dataset()
+    assert first == [list(row) for row in tn.CONTRIVED_DATASET]
+    first[0][0] = 99.0
+    assert tut.contrived_dataset()[0][0] == 2.7810836

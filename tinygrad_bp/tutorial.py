@@ -30,6 +30,17 @@ from .nn import MLP
 from .value import stack
 
 
+def contrived_dataset() -> list[list[float]]:
+    """The tutorial's ten rows of two features and a class (0 or 1), a fresh copy each call."""
+    return [
+        [2.7810836, 2.550537003, 0], [1.465489372, 2.362125076, 0],
+        [3.396561688, 4.400293529, 0], [1.38807019, 1.850220317, 0],
+        [3.06407232, 3.005305973, 0], [7.627531214, 2.759262235, 1],
+        [5.332441248, 2.088626775, 1], [6.922596716, 1.77106367, 1],
+        [8.675418651, -0.242068655, 1], [7.673756466, 3.508563011, 1],
+    ]
+
+
 def initialize_network(n_inputs: int, n_hidden: int, n_outputs: int) -> MLP:
     """One sigmoid hidden layer and a sigmoid output layer; weights from ``random.random()``."""
     return MLP(n_inputs, [n_hidden, n_outputs], granularity="neuron")
