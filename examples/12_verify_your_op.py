@@ -29,7 +29,7 @@ class Softplus(tg.Op):
 
 
 class SlippedSoftplus(Softplus):
-    """y = log(1 + exp(a));  da = g * sigmoid(a) * (1 - sigmoid(a))  (wrong: that is sigmoid's slope)"""
+    """y = log(1 + exp(a));  da = g * sigmoid(a) * (1 - sigmoid(a))  (wrong: sigmoid's slope)"""
 
     name = "softplus_slipped"
 

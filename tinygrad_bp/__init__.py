@@ -11,10 +11,10 @@ from .data import (Dataset, accuracy, confusion_matrix, kfold_indices, load_csv,
                    minmax, normalize, train_test_split)
 
 __all__ = [
-    "OPS", "Op", "DataError", "Dataset", "Figure", "GradcheckError", "RenderError", "TinygradBPError",
-    "Value", "accuracy", "apply", "backward_steps", "check_grads", "confusion_matrix", "draw_graph", "draw_network",
-    "explain_backward", "gradcheck", "kfold_indices", "load_csv", "load_wheat_seeds", "minmax",
-    "no_grad", "normalize", "numerical_gradient", "save_backward_frames", "stack",
-    "train_test_split", "zero_grad",
+    "OPS", "Op", "DataError", "Dataset", "Figure", "GradcheckError", "RenderError",
+    "TinygradBPError", "Value", "accuracy", "apply", "backward_steps", "check_grads",
+    "confusion_matrix", "draw_graph", "draw_network", "explain_backward", "gradcheck",
+    "kfold_indices", "load_csv", "load_wheat_seeds", "minmax", "no_grad", "normalize",
+    "numerical_gradient", "save_backward_frames", "stack", "train_test_split", "zero_grad",
 ]
 __version__ = "0.1.0"

@@ -62,12 +62,14 @@ def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_ep
     folds = kfold_indices(len(labels), n_folds, path=getattr(dataset, "path", None))
     n_features, n_classes = features.shape[1], len(classes)
     networks = [MLP(n_features, [n_hidden, n_classes]) for _ in folds]
-    train_rows = np.array([[i for other in folds if other is not fold for i in other] for fold in folds])
+    # each fold trains on the other folds' rows, in fold order
+    train_rows = np.array([[i for other in folds if other is not fold for i in other]
+                           for fold in folds])
     test_rows = np.array(folds)
 
     weights = [np.stack([net.get_weights()[i] for net in networks]) for i in range(2)]
-    weights = train_stacked(weights, features[train_rows], one_hot_matrix(labels[train_rows], n_classes),
-                            l_rate, n_epoch, on_epoch)
+    expected = one_hot_matrix(labels[train_rows], n_classes)
+    weights = train_stacked(weights, features[train_rows], expected, l_rate, n_epoch, on_epoch)
     predicted = predict_stacked(weights, features[test_rows])
 
     actual = labels[test_rows]

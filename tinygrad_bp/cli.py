@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     seeds.add_argument("--folds", type=_count(2), default=5, help="number of folds (default 5)")
     seeds.add_argument("--epochs", type=_count(1), default=500,
                        help="passes over the training rows (default 500)")
-    seeds.add_argument("--lr", type=_positive_float, default=0.3, help="learning rate (default 0.3)")
+    seeds.add_argument("--lr", type=_positive_float, default=0.3,
+                       help="learning rate (default 0.3)")
     seeds.add_argument("--hidden", type=_count(1), default=5,
                        help="neurons in the hidden layer (default 5)")
     seeds.add_argument("--json", action="store_true",

@@ -2,7 +2,8 @@
 
 The engine works on graph nodes (``Value`` objects) through these attributes only:
 ``data``, ``_grad`` (``None`` means zero), ``_op`` (``None`` for a leaf), ``_parents``,
-``_args`` (the op's plain parameters), ``requires_grad``, ``_id`` (when it was made) and ``_mark`` (see ``_new_mark``).
+``_args`` (the op's plain parameters), ``requires_grad``, ``_id`` (when it was made) and
+``_mark`` (see ``_new_mark``).
 """
 
 from __future__ import annotations

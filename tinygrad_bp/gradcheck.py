@@ -13,7 +13,7 @@ from .value import Value
 
 def numerical_gradient(f: Callable[..., Value], inputs: tuple[Value, ...], index: int,
                        eps: float = 1e-6) -> np.ndarray:
-    """dF/d(inputs[index]) by central differences: (F(x + eps) - F(x - eps)) / (2 eps) per element."""
+    """dF/d(inputs[index]) by central differences, (F(x + eps) - F(x - eps)) / (2 eps)."""
     x = inputs[index]
     original = x.data
     base = np.array(original, dtype=np.float64)

@@ -45,7 +45,8 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 
 def _check_activation(name: str, where: str) -> str:
     if name not in ACTIVATIONS:
-        raise ValueError(f"{where}: unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+        raise ValueError(f"{where}: unknown activation {name!r}; "
+                         f"choose from {', '.join(ACTIVATIONS)}")
     return name
 
 
@@ -176,7 +177,7 @@ class Layer(Module):
         return self._neurons
 
     def __call__(self, x) -> Value:
-        """The layer's outputs for one row (shape ``(n_inputs,)``) or a batch ``(rows, n_inputs)``."""
+        """The layer's outputs for one row ``(n_inputs,)`` or a batch ``(rows, n_inputs)``."""
         if self.granularity == "neuron":
             return stack(self.call_scalars(_scalars(x, self.n_inputs)))
         x = _as_value(x)
@@ -209,7 +210,8 @@ class Layer(Module):
         """Load rows of ``n_inputs`` weights followed by the bias (``get_weights``' layout)."""
         weights = np.asarray(weights, dtype=np.float64)
         if weights.shape != (self.n_outputs, self.n_inputs + 1):
-            raise ValueError(f"Layer.set_weights: expected shape {(self.n_outputs, self.n_inputs + 1)}"
+            expected = (self.n_outputs, self.n_inputs + 1)
+            raise ValueError(f"Layer.set_weights: expected shape {expected}"
                              f" (neurons x (inputs + bias)), got {weights.shape}")
         if self.granularity == "neuron":
             for n, row in zip(self._neurons, weights):
@@ -249,11 +251,13 @@ def _scalars(x, n_inputs: int) -> list:
         return [v if isinstance(v, Value) else float(v) for v in x]
     if isinstance(x, Value):
         if x.shape != (n_inputs,):
-            raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, got shape {x.shape}")
+            raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, "
+                             f"got shape {x.shape}")
         return list(x) if x.requires_grad else [float(v) for v in x.data]
     row = [float(v) for v in np.asarray(x, dtype=np.float64).reshape(-1)]
     if np.ndim(x) != 1 or len(row) != n_inputs:
-        raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, got shape {np.shape(x)}")
+        raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, "
+                         f"got shape {np.shape(x)}")
     return row
 
 
@@ -274,7 +278,8 @@ class MLP(Module):
             raise ValueError("MLP: sizes must name at least the output layer, e.g. [5, 3]")
         output_activation = output_activation or activation
         if activation == "softmax":
-            raise ValueError("MLP: softmax works on an output layer only; use output_activation='softmax'")
+            raise ValueError("MLP: softmax works on an output layer only; "
+                             "use output_activation='softmax'")
         self.n_inputs = n_inputs
         self.granularity = granularity
         self.last_input: np.ndarray | None = None  # the data of the last row or batch seen
@@ -287,7 +292,7 @@ class MLP(Module):
         ]
 
     def __call__(self, x) -> Value:
-        """The outputs for one row (shape ``(n_outputs,)``) or a batch of rows (``(rows, n_outputs)``)."""
+        """The outputs for one row, shape ``(n_outputs,)``, or a batch, ``(rows, n_outputs)``."""
         self.last_input = np.array(x.data if isinstance(x, Value) else x, dtype=np.float64)
         if self.granularity == "neuron":
             xs = _scalars(x, self.n_inputs)
@@ -310,7 +315,8 @@ class MLP(Module):
 
     def set_weights(self, weights: Sequence) -> None:
         if len(weights) != len(self.layers):
-            raise ValueError(f"MLP.set_weights: expected {len(self.layers)} layers, got {len(weights)}")
+            raise ValueError(f"MLP.set_weights: expected {len(self.layers)} layers, "
+                             f"got {len(weights)}")
         for layer, w in zip(self.layers, weights):
             layer.set_weights(w)
 

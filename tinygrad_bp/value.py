@@ -296,7 +296,8 @@ def _index(index):
     if isinstance(index, Value):
         positions = np.asarray(index.data)
         if not np.array_equal(positions, np.floor(positions)):
-            raise TypeError(f"a Value used as an index must hold whole numbers, not {_short(index.data)}")
+            raise TypeError("a Value used as an index must hold whole numbers, "
+                            f"not {_short(index.data)}")
         return positions.astype(np.intp)
     return index
 

@@ -22,5 +22,5 @@ from .elementwise import Add, Div, Exp, Log, Mul, Pow, Power, Relu, Sigmoid, Sub
 from .loss import HalfSquaredError
 from .tensor import GetItem, MatMul, Reshape, Stack, Sum, Transpose
 
-__all__ = ["OPS", "Op", "Add", "Div", "Exp", "GetItem", "HalfSquaredError", "Log", "MatMul", "Mul", "Pow", "Power",
-           "Relu", "Reshape", "Sigmoid", "Stack", "Sub", "Sum", "Tanh", "Transpose"]
+__all__ = ["OPS", "Op", "Add", "Div", "Exp", "GetItem", "HalfSquaredError", "Log", "MatMul", "Mul",
+           "Pow", "Power", "Relu", "Reshape", "Sigmoid", "Stack", "Sub", "Sum", "Tanh", "Transpose"]
