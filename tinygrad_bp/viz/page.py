@@ -28,11 +28,11 @@ _PAGE = """<!DOCTYPE html>
 <body>
 <h1>Backward, step by step</h1>
 <div id="controls">
-  <button id="first" title="Home">&#x23EE; first</button>
+  <button id="first" title="Home">&laquo; first</button>
   <button id="prev" title="left arrow">&#x2190; prev</button>
   <span id="counter">step 1 of {count}</span>
   <button id="next" title="right arrow">next &#x2192;</button>
-  <button id="last" title="End">last &#x23ED;</button>
+  <button id="last" title="End">last &raquo;</button>
 </div>
 <div id="caption">{first_caption}</div>
 <img id="frame" src="{first_frame}" alt="the graph at this step">
