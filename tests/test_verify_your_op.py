@@ -73,6 +73,15 @@ def test_the_chapters_numbers_follow_from_the_sigmoid():
     assert f"σ(3) = {s:.4f}" in CHAPTER
 
 
+def test_the_chapters_tolerances_are_the_defaults():
+    def short(x: float) -> str:  # 1e-06 written as the chapter writes it, 1e-6
+        return f"{x:.0e}".replace("e-0", "e-")
+
+    gradcheck, check_grads = tg.gradcheck.__kwdefaults__, tg.check_grads.__defaults__
+    assert f"`atol = {short(gradcheck['atol'])}`, `rtol = {short(gradcheck['rtol'])}`." in CHAPTER
+    assert f"`atol = {short(check_grads[0])}`, `rtol = {short(check_grads[1])}`.)" in CHAPTER
+
+
 def test_check_grads_rejects_a_wrong_shape_and_a_missing_name():
     w = tg.Value([[1.0, 2.0]], label="w")
     (w * w).sum().backward()
