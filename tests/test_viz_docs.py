@@ -60,3 +60,11 @@ def test_links_and_pictures_exist() -> None:
     assert "images/graph.svg" in local and "images/network-7-5-3.svg" in local
     for target in local:
         assert (CHAPTER.parent / target).exists(), target
+
+
+def test_the_loss_graph_has_as_many_nodes_as_the_chapter_says() -> None:
+    from tinygrad_bp.engine import topological_order
+    from tinygrad_bp.viz import samples
+
+    nodes = len(topological_order(samples.tutorial_loss()))
+    assert f"({nodes} nodes, where `half_squared_error`" in CHAPTER.read_text(encoding="utf-8")
