@@ -312,3 +312,16 @@ def test_example_prints_the_oracles_numbers_in_fast_mode(args, n_epoch):
         "Confusion matrix (rows: actual, columns: predicted):",
         *(f"  {name}: {row}" for name, row in zip("123", confusion)),
     ]
+
+
+def test_a_plain_triple_of_lists_gives_the_same_result_as_arrays():
+    rng = np.random.default_rng(5)
+    features = rng.random((12, 2))
+    labels = [i % 3 for i in range(12)]
+    as_lists = cross_validate((features.tolist(), labels, ["a", "b", "c"]),
+                              n_folds=3, n_epoch=4)
+    as_arrays = cross_validate((features, np.array(labels), ["a", "b", "c"]),
+                               n_folds=3, n_epoch=4)
+    assert as_lists.scores == as_arrays.scores
+    assert as_lists.confusion.tolist() == as_arrays.confusion.tolist()
+    assert as_lists.confusion.sum() == 12

@@ -6,6 +6,7 @@ tinygrad_bp's own output.
 
 from __future__ import annotations
 
+import io
 import math
 import sys
 import warnings
@@ -469,3 +470,43 @@ def test_a_value_index_must_hold_whole_numbers():
     with pytest.raises(TypeError, match=r"a Value used as an index must hold whole numbers, not "
                                         r"array\(\[0\.5\]\)"):
         x[tg.Value([0.5])]
+
+
+def test_an_op_without_a_docstring_or_with_single_spaced_rules_still_explains_itself():
+    class NoDoc(tg.Op):
+        name, symbol = "nodoc_for_tests", "nd"
+
+    class Hypot(tg.Op):
+        """y = sqrt(a*a + b*b); da = g * a / y, db = g * b / y"""
+
+        name, symbol = "hypot_for_tests", "hypot"
+
+    try:
+        assert NoDoc.rules() == ("y = nodoc_for_tests(...)", ["(no rule written)"])
+        assert Hypot.rules() == ("y = sqrt(a*a + b*b)", ["da = g * a / y", "db = g * b / y"])
+        assert tg.OPS["transpose"].rules()[1] == ["da = transpose(g, inverse of axes)"]
+        assert tg.OPS["mul"].rules()[1] == ["da = g * b", "db = g * a"]
+    finally:
+        tg.OPS.pop("nodoc_for_tests")
+        tg.OPS.pop("hypot_for_tests")
+
+
+def test_an_op_without_a_docstring_can_be_drawn_and_explained():
+    class Twice(tg.Op):
+        name, symbol = "twice_for_tests", "2x"
+
+        @staticmethod
+        def forward(a):
+            return 2.0 * a
+
+        @staticmethod
+        def backward(g, y, a):
+            return (2.0 * g,)
+
+    try:
+        y = tg.apply(Twice, tg.Value(1.5, label="x"))
+        assert "2x" in tg.draw_graph(y).source
+        lines = tg.explain_backward(y, file=io.StringIO())
+        assert any("x.grad" in line and "2.0000" in line for line in lines)
+    finally:
+        tg.OPS.pop("twice_for_tests")

@@ -57,6 +57,7 @@ def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_ep
     """
     start = time.perf_counter()
     features, labels, classes = dataset
+    features, labels = np.asarray(features, dtype=np.float64), np.asarray(labels, dtype=np.intp)
     random.seed(seed)
     features = normalize(features, *minmax(features))
     folds = kfold_indices(len(labels), n_folds, path=getattr(dataset, "path", None))

@@ -6,7 +6,11 @@ class TinygradBPError(Exception):
 
 
 class DataError(TinygradBPError, ValueError):
-    """A data file or data set is unusable; the message starts with ``path:line:``."""
+    """A data file or data set is unusable.
+
+    The message starts with ``path:line:`` where one line is at fault, with ``path:`` where the
+    file itself is (missing, a directory, unreadable).
+    """
 
 
 class GradcheckError(TinygradBPError, AssertionError):

@@ -92,9 +92,11 @@ class Optimizer:
 class SGD(Optimizer):
     """Gradient descent with momentum: ``v = momentum * v + g;  p -= lr * v``.
 
-    With ``momentum=0`` (the default) this is ``p -= lr * g``, the tutorial's update, to the last
-    bit. Momentum keeps a running sum ``v`` of past gradients (PyTorch's convention: ``v`` starts
-    at the first gradient), so steps build up along a direction the gradients agree on.
+    With ``momentum=0`` (the default) this is ``p -= lr * g``, the tutorial's update: to the last
+    bit when ``lr`` is a power of two such as 0.5, otherwise up to rounding in the last bit (the
+    tutorial multiplies ``(l_rate * delta) * input``). Momentum keeps a running sum ``v`` of past
+    gradients (PyTorch's convention: ``v`` starts at the first gradient), so steps build up along
+    a direction the gradients agree on.
     """
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0):

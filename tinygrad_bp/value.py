@@ -29,8 +29,8 @@ def _as_data(x, what: str = "Value()"):
             array = np.array(x, dtype=np.float64)
         except (ValueError, TypeError) as error:
             raise ValueError(
-                f"{what} needs numbers, a nested list of numbers of even length, or a numeric "
-                f"array; could not read {_short(x)}: {error}"
+                f"{what} needs numbers, a nested list of numbers with rows of equal length, or "
+                f"a numeric array; could not read {_short(x)}: {error}"
             ) from None
         return float(array) if array.ndim == 0 else array
     raise TypeError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -22,9 +23,16 @@ class Op:
 
     @classmethod
     def rules(cls) -> tuple[str, list[str]]:
-        """The docstring split into the forward formula and one derivative formula per input."""
-        forward, _, backward = cls.__doc__.partition(";")
-        return forward.strip(), [part.strip() for part in backward.split(",  ")]
+        """The docstring split into the forward formula and one derivative formula per input.
+
+        The docstring reads ``y = <forward>;  da = <rule>,  db = <rule>``; an op without one
+        (your own, say) still draws, with its name for the formula and no rule on its edges.
+        """
+        doc = (cls.__doc__ or "").strip() or f"y = {cls.name or cls.__name__}(...)"
+        forward, _, backward = doc.partition(";")
+        # a comma starts the next rule only where a "dx =" follows it
+        parts = [part.strip() for part in re.split(r",\s+(?=d\w*\s*=)", backward)]
+        return forward.strip(), [part for part in parts if part] or ["(no rule written)"]
 
 
 # -- scalar-or-array helpers: the same maths for a float and for an array ---------------------

@@ -4,7 +4,7 @@
   so that ``n = 0.8814`` and ``o = tanh(n) = 1/sqrt(2)``, which makes every gradient a round
   number (``do/dn = 1 - o**2 = 0.5``).
 - ``tutorial_loss``: the tutorial's 2-1-2 network and its loss on one row, written out one
-  scalar at a time (32 nodes): the graph its backward pass walks, with the hidden output used
+  scalar at a time (29 nodes): the graph its backward pass walks, with the hidden output used
   by both output neurons.
 - ``tutorial_network`` / ``seeds_network``: the tutorial's networks after one forward and one
   backward pass, for ``draw_network``.
