@@ -17,35 +17,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tinygrad_bp import Value, data
+from tinygrad_bp import data
 from tinygrad_bp import tutorial as tut
 from tinygrad_bp.viz import draw_graph, draw_network, explain_backward, save_backward_frames
+from tinygrad_bp.viz.samples import classic_neuron
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
-
-
-def classic_neuron() -> Value:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    s = x1w1 + x2w2
-    s.label = "s"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 def draw_graphs(out: Path) -> list[Path]:
     written = [out / "graph.svg", out / "graph-worksheet.svg", out / "backward-step-9.svg"]
     with tempfile.TemporaryDirectory() as frames:  # one frame of the walk-through, for the docs
-        shutil.copy(save_backward_frames(classic_neuron(), frames)[8], written[2])
-    o = classic_neuron()
+        shutil.copy(save_backward_frames(classic_neuron(backward=False), frames)[8], written[2])
+    o = classic_neuron(backward=False)  # the same few lines as in chapter 9: x1 * w1 + ...
     explain_backward(o)  # prints each chain-rule step, and runs o.backward()
     written[0].write_bytes(draw_graph(o).pipe(format="svg"))
     written[1].write_bytes(draw_graph(o, show_grad=False).pipe(format="svg"))
