@@ -20,7 +20,7 @@ from pathlib import Path
 from tinygrad_bp import data
 from tinygrad_bp import tutorial as tut
 from tinygrad_bp.viz import draw_graph, draw_network, explain_backward, save_backward_frames
-from tinygrad_bp.viz.samples import classic_neuron
+from tinygrad_bp.tutorial.samples import classic_neuron
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
 

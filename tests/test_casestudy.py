@@ -28,8 +28,8 @@ from tinygrad_bp.errors import DataError
 from tinygrad_bp.losses import one_hot_matrix
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS_CSV = resources.files("tinygrad_bp") / "datasets" / "wheat-seeds.csv"
-VARIETIES = {1: "Kama", 2: "Rosa", 3: "Canadian"}  # datasets/README.md
+SEEDS_CSV = resources.files("tinygrad_bp.data") / "bundled" / "wheat-seeds.csv"
+VARIETIES = {1: "Kama", 2: "Rosa", 3: "Canadian"}  # data/bundled/README.md
 
 # Short settings for oracle comparisons: (seed, folds, hidden, epochs, l_rate).
 SHORT_SETTINGS = [(2, 3, 3, 30, 0.3), (7, 4, 3, 60, 0.5)]

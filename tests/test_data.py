@@ -50,7 +50,7 @@ def test_wheat_seeds_shape_classes_and_first_row():
 
 
 def test_wheat_seeds_matches_a_plain_reading_of_the_bundled_text():
-    text = (resources.files("tinygrad_bp") / "datasets" / "wheat-seeds.csv").read_text()
+    text = (resources.files("tinygrad_bp.data") / "bundled" / "wheat-seeds.csv").read_text()
     rows = [[field.strip() for field in line.split(",")] for line in text.splitlines() if line]
     features, labels, classes = load_wheat_seeds()
     assert features.tolist() == [[float(x) for x in row[:-1]] for row in rows]
@@ -353,7 +353,7 @@ def test_kfold_error_names_the_path():
 def test_case_study_data_side_matches_the_reference_oracle():
     """Load, normalise and fold the seeds data as the oracle (the tutorial's code) does."""
     ta = pytest.importorskip("reference.tutorial_algorithm")
-    path = resources.files("tinygrad_bp") / "datasets" / "wheat-seeds.csv"
+    path = resources.files("tinygrad_bp.data") / "bundled" / "wheat-seeds.csv"
     dataset = ta.load_seeds_csv(str(path))
     ta.normalize_dataset(dataset, ta.dataset_minmax(dataset))
     random.seed(1)

@@ -1,4 +1,4 @@
-"""``tinygrad-bp graph`` (add_graph_arguments + cli_graph) and examples/10_draw_graph.py."""
+"""``tinygrad-bp graph`` (cli.add_graph_arguments, cli.cli_graph) and examples/10_draw_graph.py."""
 import argparse
 import os
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import tinygrad_bp.viz.render as render
-from tinygrad_bp.viz import add_graph_arguments, cli_graph
+from tinygrad_bp.cli import add_graph_arguments, cli_graph
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -92,8 +92,8 @@ def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) 
 
 def test_module_entry_point(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "tinygrad_bp.viz", "-o", str(tmp_path / "g.svg")],
-                          capture_output=True, text=True, env=env)
+    command = [sys.executable, "-m", "tinygrad_bp", "graph", "-o", str(tmp_path / "g.svg")]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     ET.fromstring((tmp_path / "g.svg").read_bytes())
 

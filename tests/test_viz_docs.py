@@ -64,7 +64,7 @@ def test_links_and_pictures_exist() -> None:
 
 def test_the_loss_graph_has_as_many_nodes_as_the_chapter_says() -> None:
     from tinygrad_bp.engine import topological_order
-    from tinygrad_bp.viz import samples
+    from tinygrad_bp.tutorial import samples
 
     nodes = len(topological_order(samples.tutorial_loss()))
     assert f"({nodes} nodes, where `half_squared_error`" in CHAPTER.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 import tinygrad_bp as tg
 from reference import tutorial_numbers as tn
 from tinygrad_bp.viz import Figure, draw_graph
-from tinygrad_bp.viz.samples import classic_neuron, tutorial_loss
+from tinygrad_bp.tutorial.samples import classic_neuron, tutorial_loss
 
 HAND_GRADS = {"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5, "x1w1": 0.5, "x2w2": 0.5,
               "s": 0.5, "n": 0.5, "o": 1.0}

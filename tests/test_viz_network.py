@@ -14,7 +14,7 @@ from reference import tutorial_algorithm as ta
 from reference import tutorial_numbers as tn
 from tinygrad_bp.nn import MLP
 from tinygrad_bp.viz import draw_network
-from tinygrad_bp.viz.samples import seeds_network, tutorial_network
+from tinygrad_bp.tutorial.samples import seeds_network, tutorial_network
 
 ROW, EXPECTED = [1.0, 0.0], [0.0, 1.0]
 

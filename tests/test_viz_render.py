@@ -9,7 +9,7 @@ import pytest
 import tinygrad_bp.viz.render as render
 from tinygrad_bp.errors import TinygradBPError
 from tinygrad_bp.viz import RenderError, draw_graph, draw_network, find_renderer
-from tinygrad_bp.viz.samples import classic_neuron, seeds_network, tutorial_network
+from tinygrad_bp.tutorial.samples import classic_neuron, seeds_network, tutorial_network
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -13,7 +13,7 @@ import tinygrad_bp as tg
 from tinygrad_bp import engine
 from tinygrad_bp.viz import backward_steps, explain_backward, save_backward_frames
 from tinygrad_bp.viz.labels import node_names, number
-from tinygrad_bp.viz.samples import classic_neuron, tutorial_loss
+from tinygrad_bp.tutorial.samples import classic_neuron, tutorial_loss
 
 CLASSIC_LINES = [
     "step 1 of 10: o.grad = ∂o/∂o = 1.0000 (the seed)",

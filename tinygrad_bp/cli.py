@@ -1,8 +1,8 @@
 """The ``tinygrad-bp`` command: a thin layer over functions users can call themselves.
 
-``tinygrad-bp seeds`` runs the tutorial's wheat seeds case study (``casestudy.cross_validate``);
-``tinygrad-bp graph`` draws a graph or a network (``viz``). Bad input ends with one line on
-stderr, ``tinygrad-bp: error: <what is wrong, and where>``, and exit status 2: never a traceback.
+``tinygrad-bp seeds`` runs the tutorial's wheat seeds case study (``tutorial.cross_validate``);
+``tinygrad-bp graph`` draws a graph or a network (``viz``). Bad input ends with one line on stderr,
+``tinygrad-bp: error: <what is wrong, and where>``, and exit status 2: never a traceback.
 """
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .casestudy import CrossValidation, cross_validate
+from pathlib import Path
+
 from .data import load_csv, load_wheat_seeds
 from .errors import TinygradBPError
+from .tutorial import samples
+from .tutorial.casestudy import CrossValidation, cross_validate
+from .viz import RenderError, draw_graph, draw_network, explain_backward, save_backward_frames
 
 PROG = "tinygrad-bp"
 
@@ -86,10 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
     seeds.add_argument("--quiet", action="store_true", help="no progress bar")
     seeds.set_defaults(run=run_seeds)
 
-    try:
-        from .viz import add_graph_arguments, cli_graph
-    except ImportError:  # pragma: no cover - the drawing package is part of every install
-        return parser
     graph = commands.add_parser("graph", help="draw a computation graph or a network",
                                 description="Draw the tutorial's networks or a small expression.")
     add_graph_arguments(graph)
@@ -148,6 +148,90 @@ class _progress:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.close()
+
+
+# -- tinygrad-bp graph ------------------------------------------------------------------
+
+GRAPHS = {"neuron": samples.classic_neuron, "loss": samples.tutorial_loss}
+NETWORKS = {"tutorial": samples.tutorial_network, "seeds": samples.seeds_network}
+PICTURE_FORMATS = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
+TEXT_FORMATS = (".dot", ".gv")
+
+
+def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``tinygrad-bp graph``."""
+    parser.add_argument(
+        "what", nargs="?", default="neuron", choices=[*GRAPHS, *NETWORKS],
+        help="neuron: micrograd's o = tanh(x1*w1 + x2*w2 + b) after backward (default); "
+             "loss: the tutorial's 2-1-2 network and its loss, one scalar per node; "
+             "tutorial: that network drawn as neurons in layers (random.seed(1)); "
+             "seeds: the 7-5-3 wheat-seeds network")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="write the picture to FILE; the suffix picks the format: .svg .png .jpg or "
+             ".dot/.gv for DOT text (default: DOT text on standard output)")
+    parser.add_argument(
+        "--no-grad", action="store_true",
+        help="a worksheet: leave gradients and derivative numbers (outputs and deltas, for a "
+             "network) blank")
+    parser.add_argument("--rankdir", choices=["LR", "TB"], default="LR",
+                        help="LR: inputs on the left (default); TB: inputs on top")
+    parser.add_argument("--explain", action="store_true",
+                        help="print each step of the backward pass (neuron, loss)")
+    parser.add_argument("--frames", metavar="DIR",
+                        help="write one SVG per backward step and DIR/index.html to step "
+                             "through them (neuron, loss)")
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"tinygrad-bp graph: {message}", file=sys.stderr)
+    return status
+
+
+def cli_graph(args: argparse.Namespace) -> int:
+    """Run ``tinygrad-bp graph`` with parsed ``args``; returns the exit status."""
+    output = Path(args.output) if args.output else None
+    suffix = output.suffix.lower() if output else ""
+    if output and suffix not in PICTURE_FORMATS and suffix not in TEXT_FORMATS:
+        known = " ".join([*PICTURE_FORMATS, *TEXT_FORMATS])
+        given = suffix or "(none)"
+        return _fail(f"{args.output}: unknown suffix {given!r}; use one of {known}", 2)
+    if args.what in NETWORKS and (args.explain or args.frames):
+        return _fail(f"--explain and --frames walk a computation graph; "
+                     f"choose {' or '.join(GRAPHS)}, not {args.what}", 2)
+    try:
+        if args.what in GRAPHS:
+            root = GRAPHS[args.what](backward=False)
+            if args.frames:
+                paths = save_backward_frames(root, args.frames, rankdir=args.rankdir)
+                print(f"wrote {len(paths)} frames and {Path(args.frames) / 'index.html'}")
+            if args.explain:
+                explain_backward(root)
+            else:
+                root.backward()
+            figure = draw_graph(root, rankdir=args.rankdir, show_grad=not args.no_grad)
+        else:
+            figure = draw_network(NETWORKS[args.what](), rankdir=args.rankdir,
+                                  show_values=not args.no_grad)
+        if output is None:
+            if not (args.explain or args.frames):
+                sys.stdout.write(figure.source)
+            return 0
+        if suffix in TEXT_FORMATS:
+            data = figure.source.encode("utf-8")
+        else:
+            data = figure.pipe(format=PICTURE_FORMATS[suffix], quiet=True)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+    except RenderError as error:
+        return _fail(str(error), 1)
+    except BrokenPipeError:  # a reader that stopped early; the caller decides what that means
+        raise
+    except OSError as error:
+        where = error.filename or args.output or "standard output"
+        return _fail(f"{where}: {error.strerror or error}", 1)
+    print(f"wrote {output}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

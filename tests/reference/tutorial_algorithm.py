@@ -29,7 +29,8 @@ Network = list[Layer]
 Row = list[Any]  # features, then the class label (an int index, or None in a test copy)
 
 # the copy of the tutorial's data set bundled with tinygrad_bp (byte for byte the same file)
-DEFAULT_SEEDS_CSV = Path(__file__).resolve().parents[2] / "tinygrad_bp" / "datasets" / "wheat-seeds.csv"
+DEFAULT_SEEDS_CSV = (Path(__file__).resolve().parents[2]
+                     / "tinygrad_bp" / "data" / "bundled" / "wheat-seeds.csv")
 
 
 class _RandomSource(Protocol):

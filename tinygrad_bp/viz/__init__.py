@@ -9,7 +9,6 @@ Everything returns or writes pictures through ``Figure``, which draws with the s
 or, without one, the ``graphviz-pure`` program that ``pip install`` brings along.
 """
 
-from .command import add_graph_arguments, cli_graph
 from .graph import draw_graph
 from .network import draw_network
 from .render import Figure, RenderError, find_renderer
@@ -17,6 +16,6 @@ from .steps import Step, backward_steps
 from .walkthrough import explain_backward, save_backward_frames
 
 __all__ = [
-    "Figure", "RenderError", "Step", "add_graph_arguments", "backward_steps", "cli_graph",
-    "draw_graph", "draw_network", "explain_backward", "find_renderer", "save_backward_frames",
+    "Figure", "RenderError", "Step", "backward_steps", "draw_graph", "draw_network",
+    "explain_backward", "find_renderer", "save_backward_frames",
 ]

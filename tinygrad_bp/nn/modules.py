@@ -20,34 +20,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .saving import load, save  # noqa: F401  (nn.save and nn.load; saving.py has them)
-from .value import Value, stack, zero_grad
+from ..value import Value, stack, zero_grad
+from .activations import ACTIVATIONS, check_activation, softmax
 
 GRANULARITIES = ("layer", "neuron")
-
-
-def softmax(x: Value, axis: int = -1) -> Value:
-    """exp(x) / sum(exp(x)) along ``axis``; the max is subtracted first so exp cannot overflow."""
-    shifted = x - np.max(x.data, axis=axis, keepdims=True)  # a constant: the result is unchanged
-    e = shifted.exp()
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "linear": lambda a: a,
-    "softmax": softmax,
-}
-"""Activation functions by name; softmax works across a layer, so only on the output layer."""
-
-
-def _check_activation(name: str, where: str) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(f"{where}: unknown activation {name!r}; "
-                         f"choose from {', '.join(ACTIVATIONS)}")
-    return name
 
 
 def _initializer(init: str, rng) -> Callable[[int], float]:
@@ -76,7 +52,7 @@ class Neuron(Module):
         draw = draw or (lambda n: random.random())
         self.w = [Value(draw(n_inputs), label=f"{name}w{i}") for i in range(n_inputs)]
         self.b = Value(draw(n_inputs), label=f"{name}b")
-        self.activation = _check_activation(activation, "Neuron")
+        self.activation = check_activation(activation, "Neuron")
         if activation == "softmax":
             raise ValueError("Neuron: softmax spans a whole layer; give the Layer that activation")
         self.preactivation: Value | None = None
@@ -158,7 +134,7 @@ class Layer(Module):
             if not isinstance(n, (int, np.integer)) or n < 1:
                 raise ValueError(f"Layer: {arg} must be a positive whole number, not {n!r}")
         self.n_inputs, self.n_outputs = int(n_inputs), int(n_outputs)
-        self.activation = _check_activation(activation, "Layer")
+        self.activation = check_activation(activation, "Layer")
         self.granularity = granularity
         draw = _initializer(init, rng if rng is not None else random)
         neuron_act = "linear" if activation == "softmax" else activation

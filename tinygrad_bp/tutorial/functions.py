@@ -25,9 +25,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .losses import half_squared_error, one_hot, sum_squared_error
-from .nn import MLP
-from .value import stack
+from ..nn.losses import half_squared_error, one_hot, sum_squared_error
+from ..nn.modules import MLP
+from ..value import stack
 
 
 def contrived_dataset() -> list[list[float]]:

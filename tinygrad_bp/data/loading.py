@@ -5,9 +5,6 @@ A data file holds numeric features with the class label in the last column, one 
 a UTF-8 byte-order mark, one optional header row, quoted fields) and rejects anything else with a
 ``DataError`` whose message starts with ``path:line:`` (or ``path:`` when no one line is at fault),
 so a reader sees what is wrong and where instead of a traceback from deep inside training.
-
-The splits and scores (``kfold_indices``, ``train_test_split``, ``accuracy``,
-``confusion_matrix``) live in ``tinygrad_bp.splits`` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,17 +13,12 @@ import csv
 import math
 import os
 from collections.abc import Iterator
-from importlib import resources
 
 import numpy as np
 
-from .errors import DataError
-from .splits import accuracy, confusion_matrix, kfold_indices, train_test_split
+from ..errors import DataError
 
-__all__ = [
-    "Dataset", "load_csv", "load_wheat_seeds", "minmax", "normalize",
-    "kfold_indices", "train_test_split", "accuracy", "confusion_matrix",
-]
+__all__ = ["Dataset", "load_csv", "parse_csv"]
 
 _QUOTE_LIMIT = 60  # longest line quoted in a message before it is shortened
 
@@ -79,19 +71,11 @@ def load_csv(path: str | os.PathLike) -> Dataset:
         raise DataError(f"{name}: is a directory, not a file") from None
     except OSError as exc:
         raise DataError(f"{name}: cannot read file: {exc.strerror or exc}") from None
-    return _parse(raw, name)
+    return parse_csv(raw, name)
 
 
-def load_wheat_seeds() -> Dataset:
-    """The bundled UCI wheat seeds data: 210 rows, 7 features, classes "1", "2", "3".
-
-    The three classes are the wheat varieties Kama, Rosa and Canadian; see datasets/README.md.
-    """
-    resource = resources.files("tinygrad_bp") / "datasets" / "wheat-seeds.csv"
-    return _parse(resource.read_bytes(), str(resource))
-
-
-def _parse(raw: bytes, name: str) -> Dataset:
+def parse_csv(raw: bytes, name: str) -> Dataset:
+    """The data set in ``raw``, the bytes of a CSV file; ``name`` is used in messages."""
     text = _decode(raw, name)
     # Splitting by hand (not csv over the whole text) keeps line numbers physical.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -195,25 +179,3 @@ def _index_classes(labels: list[str]) -> tuple[list[str], list[int]]:
     order = sorted(spelling)
     position = {key: i for i, key in enumerate(order)}
     return [spelling[key] for key in order], [position[key] for key in keys]
-
-
-def minmax(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each column's smallest and largest value, as float64 arrays ``(mins, maxs)``."""
-    x = np.asarray(features, dtype=np.float64)
-    if x.ndim != 2 or x.shape[0] == 0:
-        raise ValueError(f"minmax needs a 2-D array with at least one row, got shape {x.shape}")
-    return x.min(axis=0), x.max(axis=0)
-
-
-def normalize(features: np.ndarray, mins: np.ndarray, maxs: np.ndarray) -> np.ndarray:
-    """Min-max scaling ``(x - min) / (max - min)`` per column, as a new float64 array.
-
-    Computed elementwise in float64, so every value is bit-identical to the tutorial's loop over
-    Python floats. A constant column (``max == min``) maps to 0.0 rather than dividing by zero.
-    """
-    x = np.asarray(features, dtype=np.float64)
-    lo = np.asarray(mins, dtype=np.float64)
-    span = np.asarray(maxs, dtype=np.float64) - lo
-    out = np.zeros(np.broadcast_shapes(x.shape, span.shape), dtype=np.float64)
-    np.divide(x - lo, span, out=out, where=span != 0)
-    return out

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import random
 
+from .. import data
 from ..value import Value
+from . import functions as tutorial
 
 CLASSIC_B = 6.8813735870195432
 
@@ -86,8 +88,6 @@ def tutorial_network(seed: int = 1, row=(1.0, 0.0), expected=(0.0, 1.0)):
 def seeds_network(seed: int = 1):
     """The 7-5-3 wheat-seeds network (seed 1) after a forward and backward pass on the first
     row of the min-max normalised data set."""
-    from .. import data
-
     dataset = data.load_wheat_seeds()
     mins, maxs = data.minmax(dataset.features)
     features = data.normalize(dataset.features, mins, maxs)
@@ -98,8 +98,6 @@ def seeds_network(seed: int = 1):
 
 def _network(n_inputs: int, n_hidden: int, n_outputs: int, seed: int, row, expected):
     """Uses Python's global ``random``, because the tutorial's weights are that stream's draws."""
-    from .. import tutorial
-
     random.seed(seed)
     net = tutorial.initialize_network(n_inputs, n_hidden, n_outputs)
     tutorial.forward_propagate(net, row)

@@ -1,0 +1,118 @@
+"""The package's layers: imports flow one way, the old import paths work, the CLI loads on demand."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_bp"
+
+ENGINE = {"value", "engine", "ops", "gradcheck", "errors"}
+LAYER = {**{name: "engine" for name in ENGINE}, "nn": "nn", "data": "data",
+         "tutorial": "tutorial", "viz": "viz", "cli": "cli"}
+ALLOWED = {  # which layers each layer may import (besides itself)
+    "engine": set(),
+    "nn": {"engine"},
+    "data": {"engine"},
+    "viz": {"engine"},
+    "tutorial": {"engine", "nn", "data"},
+    "cli": {"engine", "nn", "data", "tutorial", "viz"},
+}
+OLD_PATHS = {"losses": "nn.losses", "optim": "nn.optim", "saving": "nn.saving",
+             "splits": "data.splits", "casestudy": "tutorial.casestudy"}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """The tinygrad_bp modules ``path`` imports, as absolute dotted names."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {t for t in found if t.startswith("tinygrad_bp.")}
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return LAYER.get(parts[1]) if len(parts) > 1 else None
+
+
+def _sources():
+    shims = {PACKAGE / f"{old}.py" for old in OLD_PATHS}
+    return [p for p in sorted(PACKAGE.rglob("*.py"))
+            if p not in shims and p != PACKAGE / "__init__.py" and p.name != "__main__.py"]
+
+
+def test_every_module_belongs_to_a_layer() -> None:
+    assert all(_layer(_module_name(p)) for p in _sources())
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_flow_one_way(path: Path) -> None:
+    own = _layer(_module_name(path))
+    wrong = {t for t in _imports(path)
+             if _layer(t) not in (None, own) and _layer(t) not in ALLOWED[own]}
+    assert not wrong, f"{path.name} ({own}) imports {sorted(wrong)}"
+
+
+def test_no_import_circle_between_modules() -> None:
+    modules = {_module_name(p): p for p in _sources()}
+    graph = {m: {t for t in _imports(p) if t in modules and t != m} for m, p in modules.items()}
+    # a package's __init__ re-exports its modules; only edges between modules can form a circle
+    packages = {m for m, p in modules.items() if p.name == "__init__.py"}
+    graph = {m: {t for t in ts if t not in packages} for m, ts in graph.items() if m not in packages}
+    state: dict[str, int] = {}
+
+    def visit(m, path):
+        state[m] = 1
+        for t in graph.get(m, ()):
+            assert state.get(t) != 1, f"import circle: {' -> '.join(path + [t])}"
+            if t not in state:
+                visit(t, path + [t])
+        state[m] = 2
+
+    for m in graph:
+        if m not in state:
+            visit(m, [m])
+
+
+def test_the_subpackages_are_attributes_after_a_plain_import() -> None:
+    code = ("import tinygrad_bp as tg; "
+            "print(all(hasattr(tg, n) for n in ['nn', 'data', 'tutorial', 'viz', 'losses', "
+            "'optim'])); print(tg.losses.cross_entropy.__module__, tg.optim.SGD.__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PACKAGE.parent, check=True)
+    assert done.stdout.split() == ["True", "tinygrad_bp.nn.losses", "tinygrad_bp.nn.optim"]
+
+
+@pytest.mark.parametrize("old, new", sorted(OLD_PATHS.items()))
+def test_old_import_paths_are_the_new_modules(old: str, new: str) -> None:
+    code = (f"import tinygrad_bp.{old} as a, tinygrad_bp.{new} as b; "
+            f"from tinygrad_bp.{old} import *; print(a is b)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PACKAGE.parent, check=True)
+    assert done.stdout.strip() == "True"
+
+
+def test_importing_the_package_loads_no_command_line_code() -> None:
+    code = ("import sys, tinygrad_bp; "
+            "print(sorted(m for m in ('argparse', 'tinygrad_bp.cli') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PACKAGE.parent, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,19 @@
+"""Networks built from Values: modules, activations, losses, optimisers, training and saving.
+
+- ``modules``: ``Module``, ``Neuron``, ``Layer``, ``MLP``.
+- ``activations``: activation functions by name (``ACTIVATIONS``), ``softmax``.
+- ``losses``: what training makes small (``half_squared_error``, ``cross_entropy``, ...).
+- ``optim``: ``SGD`` and ``Adam``.
+- ``saving``: ``save`` and ``load`` a trained MLP as readable JSON.
+
+Everything here is built on the engine (``tinygrad_bp.value``, ``ops``); nothing here imports
+``data``, ``tutorial``, ``viz`` or the command line.
+"""
+
+from . import losses, optim
+from .activations import ACTIVATIONS, softmax
+from .modules import GRANULARITIES, MLP, Layer, Module, Neuron, NeuronView
+from .saving import load, save
+
+__all__ = ["ACTIVATIONS", "GRANULARITIES", "MLP", "Layer", "Module", "Neuron", "NeuronView",
+           "load", "losses", "optim", "save", "softmax"]

@@ -1,0 +1,33 @@
+"""Activation functions by name, as layers and the tutorial's recipes call them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..value import Value
+
+
+def softmax(x: Value, axis: int = -1) -> Value:
+    """exp(x) / sum(exp(x)) along ``axis``; the max is subtracted first so exp cannot overflow."""
+    shifted = x - np.max(x.data, axis=axis, keepdims=True)  # a constant: the result is unchanged
+    e = shifted.exp()
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "linear": lambda a: a,
+    "softmax": softmax,
+}
+"""Activation functions by name; softmax works across a layer, so only on the output layer."""
+
+
+def check_activation(name: str, where: str) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"{where}: unknown activation {name!r}; "
+                         f"choose from {', '.join(ACTIVATIONS)}")
+    return name

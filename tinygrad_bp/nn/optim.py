@@ -1,0 +1,155 @@
+"""Optimisers: rules that turn each parameter's gradient into a step.
+
+The tutorial's update, ``w += l_rate * delta * input``, is plain gradient descent,
+``w -= lr * dE/dw`` (see ``tutorial.update_weights``). ``SGD`` is that rule, with optional
+momentum; ``Adam`` scales each parameter's step by running averages of its gradient.
+
+Use them the way PyTorch's are used::
+
+    opt = Adam(model.parameters(), lr=0.01)
+    for row, expected in data:
+        loss = half_squared_error(model(row), expected)
+        opt.zero_grad()          # gradients add up across backward() calls otherwise
+        loss.backward()
+        opt.step()
+
+A parameter's ``.data`` is either a Python float (every scalar Value) or a float64 numpy array;
+``step()`` keeps it that way: floats stay floats, arrays are updated in place.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..value import Value, zero_grad
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _positive(name: str, x: float, owner: str) -> float:
+    if not _is_number(x) or x <= 0:
+        raise ValueError(f"{owner}: {name} must be a positive number, not {x!r}")
+    return float(x)
+
+
+def _fraction(name: str, x: float, owner: str) -> float:
+    """A number in [0, 1): a decay rate that forgets old gradients."""
+    if not _is_number(x) or not 0 <= x < 1:
+        raise ValueError(f"{owner}: {name} must be a number in [0, 1), not {x!r}")
+    return float(x)
+
+
+def _sqrt(x):
+    """sqrt that keeps a Python float a Python float (np.sqrt would give numpy.float64)."""
+    return math.sqrt(x) if type(x) is float else np.sqrt(x)
+
+
+class Optimizer:
+    """Holds the parameters; ``zero_grad()`` resets their gradients, ``step()`` updates them.
+
+    A parameter that no gradient reached since the last ``zero_grad()`` is left alone, as in
+    PyTorch: it took no part in the loss, so there is nothing to step on.
+    """
+
+    def __init__(self, params: Iterable[Value]):
+        self.params = list(params)
+        name = type(self).__name__
+        if not self.params:
+            raise ValueError(f"{name}: no parameters to optimise (an empty list)")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{name}: parameter {i} is {type(p).__name__}, not a Value; "
+                                "pass model.parameters()")
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient (call before each ``backward()``)."""
+        zero_grad(self.params)
+
+    def step(self) -> None:
+        """Move every parameter that has a gradient, by this optimiser's rule."""
+        for i, p in enumerate(self.params):
+            if p._grad is not None:
+                self._update(i, p, p._grad)
+
+    def _update(self, i: int, p: Value, g) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _move(p: Value, change) -> None:
+        """``p.data -= change``: an array in place, a Python float kept a Python float."""
+        if type(p.data) is float:
+            p.data = float(p.data - change)
+        else:
+            p.data -= change
+
+
+class SGD(Optimizer):
+    """Gradient descent with momentum: ``v = momentum * v + g;  p -= lr * v``.
+
+    With ``momentum=0`` (the default) this is ``p -= lr * g``, the tutorial's update: to the last
+    bit when ``lr`` is a power of two such as 0.5, otherwise up to rounding in the last bit (the
+    tutorial multiplies ``(l_rate * delta) * input``). Momentum keeps a running sum ``v`` of past
+    gradients (PyTorch's convention: ``v`` starts at the first gradient), so steps build up along
+    a direction the gradients agree on.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0):
+        super().__init__(params)
+        self.lr = _positive("lr", lr, "SGD")
+        self.momentum = _fraction("momentum", momentum, "SGD")
+        self.velocity: list = [None] * len(self.params)
+
+    def _update(self, i: int, p: Value, g) -> None:
+        if self.momentum:
+            v = self.velocity[i]
+            if v is None:  # a copy: the engine may add the next gradient into this very array
+                v = g.copy() if isinstance(g, np.ndarray) else g
+            else:
+                v = self.momentum * v + g
+            self.velocity[i] = v
+            g = v
+        self._move(p, self.lr * g)
+
+    def __repr__(self) -> str:
+        return f"SGD({len(self.params)} parameters, lr={self.lr}, momentum={self.momentum})"
+
+
+class Adam(Optimizer):
+    """Adam: ``m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g²;  p -= lr * m̂ / (sqrt(v̂) + eps)``,
+
+    where ``m̂ = m / (1 - b1^t)`` and ``v̂ = v / (1 - b2^t)`` undo the averages' start at zero
+    (``t`` counts a parameter's steps from 1). Each parameter's step is about ``lr`` in size,
+    whatever the scale of its gradient; the first is ``lr * g / (|g| + eps)``, about
+    ``lr * sign(g)``.
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        super().__init__(params)
+        self.lr = _positive("lr", lr, "Adam")
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (b1, b2), not {betas!r}")
+        self.betas = tuple(_fraction(f"betas[{k}]", b, "Adam") for k, b in enumerate(betas))
+        self.eps = _positive("eps", eps, "Adam")
+        self.m: list = [0.0] * len(self.params)
+        self.v: list = [0.0] * len(self.params)
+        self.t: list[int] = [0] * len(self.params)
+
+    def _update(self, i: int, p: Value, g) -> None:
+        b1, b2 = self.betas
+        self.t[i] += 1
+        self.m[i] = b1 * self.m[i] + (1 - b1) * g
+        self.v[i] = b2 * self.v[i] + (1 - b2) * (g * g)
+        m_hat = self.m[i] / (1 - b1 ** self.t[i])
+        v_hat = self.v[i] / (1 - b2 ** self.t[i])
+        self._move(p, self.lr * m_hat / (_sqrt(v_hat) + self.eps))
+
+    def __repr__(self) -> str:
+        return (f"Adam({len(self.params)} parameters, lr={self.lr}, betas={self.betas}, "
+                f"eps={self.eps})")
