@@ -299,9 +299,9 @@ def test_option_errors_name_the_argument(case, capsys):
     assert_one_clean_error(status, out, err, message, "(see 'tinygrad-bp")
 
 
-def test_no_command(capsys):
+def test_no_command_prints_the_usage(capsys):
     status, out, err = main(capsys)
-    assert_one_clean_error(status, out, err, "the following arguments are required: COMMAND")
+    assert (status, err) == (0, "") and out.startswith("usage: tinygrad-bp")
 
 
 @pytest.mark.parametrize("args, needle", [
@@ -312,7 +312,7 @@ def test_no_command(capsys):
     (["seeds", "--folds", "1"], "argument --folds"),
     (["seeds", "--lr", "-1"], "argument --lr"),
     (["seeds", "--frobnicate"], "unrecognized arguments: --frobnicate"),
-    ([], "the following arguments are required: COMMAND"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])
 def test_bad_input_in_a_real_process_exits_2_with_one_line(args, needle, tmp_path):
     write(tmp_path, "1,2,0\n3,x,1\n", "bad.csv")
@@ -335,3 +335,20 @@ def test_a_reader_that_stops_early_is_not_an_error(args):
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (141, "")
+
+
+
+def test_version_names_the_package_version() -> None:
+    import tinygrad_bp
+
+    done = run_cli("--version")
+    expected = f"tinygrad-bp {tinygrad_bp.__version__}\n"
+    assert (done.returncode, done.stdout, done.stderr) == (0, expected, "")
+
+
+def test_bare_command_prints_usage_listing_every_subcommand() -> None:
+    done = run_cli()
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("usage: tinygrad-bp")
+    listed = {line.split()[0] for line in done.stdout.splitlines() if line.startswith("    ")}
+    assert {"seeds", "graph"} <= listed

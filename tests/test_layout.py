@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_bp"
 
-ENGINE = {"value", "engine", "ops", "gradcheck", "errors"}
+ENGINE = {"value", "engine", "ops", "checks", "errors"}
 LAYER = {**{name: "engine" for name in ENGINE}, "nn": "nn", "data": "data",
          "tutorial": "tutorial", "viz": "viz", "cli": "cli"}
 ALLOWED = {  # which layers each layer may import (besides itself)
@@ -116,3 +116,45 @@ def test_importing_the_package_loads_no_command_line_code() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=PACKAGE.parent, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_lazy_exports_and_what_type_checkers_see_are_the_same_names() -> None:
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    checked = next(node for node in tree.body if isinstance(node, ast.If))  # if TYPE_CHECKING:
+    seen = {alias.asname or alias.name for node in checked.body for alias in node.names}
+    import tinygrad_bp
+
+    assert seen == set(tinygrad_bp.__all__)
+    for name in tinygrad_bp.__all__:
+        assert getattr(tinygrad_bp, name) is not None, name
+
+
+def test_a_misspelt_name_is_an_attribute_error_naming_it() -> None:
+    import tinygrad_bp
+
+    with pytest.raises(AttributeError, match="no attribute 'Valeu'"):
+        tinygrad_bp.Valeu  # noqa: B018
+
+
+def test_help_and_version_import_neither_numpy_nor_the_library() -> None:
+    code = ("import sys\nfrom tinygrad_bp import cli\n"
+            "for argv in (['--help'], ['--version'], ['seeds', '--help'], ['graph', '--help']):\n"
+            "    try:\n        cli.main(argv)\n    except SystemExit as done:\n"
+            "        assert done.code == 0, done.code\n"
+            "print(sorted(m for m in ('numpy', 'tinygrad_bp.value', 'graphviz') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PACKAGE.parent, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_no_module_shares_a_name_with_a_function_the_package_exports() -> None:
+    # importing tinygrad_bp.X sets the package's attribute X to that module, which would hide
+    # a function exported as tg.X (tg.gradcheck once became a module this way)
+    import tinygrad_bp
+
+    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir()
+                                                          if (p / "__init__.py").exists()}
+    clashes = {name for name in modules & set(tinygrad_bp.__all__)
+               if name not in tinygrad_bp._SUBPACKAGES and name not in ("losses", "optim")}
+    assert not clashes

@@ -170,7 +170,7 @@ def ops_in(y: tg.Value) -> set[str]:
 
 
 def central_differences(f, arrays: list, i: int, eps: float = 1e-6) -> np.ndarray:
-    """dF/d(arrays[i]) by central differences, from fresh Values (independent of gradcheck.py)."""
+    """dF/d(arrays[i]) by central differences, from fresh Values (independent of checks.py)."""
     base = np.array(arrays[i], dtype=np.float64)
     out = np.zeros(base.shape)
     for element in np.ndindex(base.shape):

@@ -75,7 +75,7 @@ def test_a_failed_write_to_standard_output_names_it(monkeypatch, capsys) -> None
     monkeypatch.setattr(sys, "stdout", Full())
     assert run() == 1
     assert capsys.readouterr().err == (
-        "tinygrad-bp graph: standard output: No space left on device\n")
+        "tinygrad-bp: error: standard output: No space left on device\n")
 
 
 def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) -> None:
@@ -84,7 +84,7 @@ def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) 
     monkeypatch.setattr(render, "_script_dirs", lambda: [])
     assert run("-o", str(tmp_path / "g.svg")) == 1
     err = capsys.readouterr().err
-    assert err.startswith("tinygrad-bp graph: ") and err.count("\n") == 1
+    assert err.startswith("tinygrad-bp: error: ") and err.count("\n") == 1
     assert "graphviz-pure" in err and "`dot`" in err and "Traceback" not in err
     assert not (tmp_path / "g.svg").exists()
     assert run("-o", str(tmp_path / "g.dot")) == 0  # DOT text needs no renderer

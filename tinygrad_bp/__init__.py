@@ -7,26 +7,60 @@ The layers, each importing only the ones above it:
 - ``nn``: modules, activations, losses, optimisers, saving;  ``data``: load, scale, split, score;
 - ``tutorial``: the tutorial's functions, its case study, the samples the drawings use;
 - ``viz``: drawings;  and ``cli``, the ``tinygrad-bp`` command, which nothing imports.
+
+Names are loaded when first used (``tg.Value`` imports the engine, ``tg.nn`` the modules), so
+``import tinygrad_bp`` and ``tinygrad-bp --help`` cost almost nothing until work begins.
 """
 
-from .engine import no_grad
-from .errors import DataError, GradcheckError, TinygradBPError
-from .gradcheck import check_grads, gradcheck, numerical_gradient
-from .ops import OPS, Op
-from .value import Value, apply, stack, zero_grad
-from . import nn, data, tutorial, viz  # noqa: E402  (after the engine they build on)
-from .nn import losses, optim
-from .viz import (Figure, RenderError, backward_steps, draw_graph, draw_network, explain_backward,
-                  save_backward_frames)
-from .data import (Dataset, accuracy, confusion_matrix, kfold_indices, load_csv, load_wheat_seeds,
-                   minmax, normalize, train_test_split)
+from __future__ import annotations
 
-__all__ = [
-    "OPS", "Op", "DataError", "Dataset", "Figure", "GradcheckError", "RenderError",
-    "TinygradBPError", "Value", "accuracy", "apply", "backward_steps", "check_grads",
-    "confusion_matrix", "data", "draw_graph", "draw_network", "explain_backward", "gradcheck",
-    "kfold_indices", "load_csv", "load_wheat_seeds", "losses", "minmax", "nn", "no_grad",
-    "normalize", "numerical_gradient", "optim", "save_backward_frames", "stack",
-    "train_test_split", "tutorial", "viz", "zero_grad",
-]
+import importlib
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
+
+_EXPORTS = {  # public name -> the module (relative to this package) that defines it
+    "no_grad": "engine",
+    "DataError": "errors", "GradcheckError": "errors", "TinygradBPError": "errors",
+    "check_grads": "checks", "gradcheck": "checks", "numerical_gradient": "checks",
+    "OPS": "ops", "Op": "ops",
+    "Value": "value", "apply": "value", "stack": "value", "zero_grad": "value",
+    "Figure": "viz", "RenderError": "viz", "backward_steps": "viz", "draw_graph": "viz",
+    "draw_network": "viz", "explain_backward": "viz", "save_backward_frames": "viz",
+    "Dataset": "data", "accuracy": "data", "confusion_matrix": "data", "kfold_indices": "data",
+    "load_csv": "data", "load_wheat_seeds": "data", "minmax": "data", "normalize": "data",
+    "train_test_split": "data",
+    "losses": "nn", "optim": "nn",
+}
+_SUBPACKAGES = ("nn", "data", "tutorial", "viz")
+
+__all__ = sorted([*_EXPORTS, *_SUBPACKAGES])
+
+
+def __getattr__(name: str):
+    if name in _SUBPACKAGES:
+        module = importlib.import_module(f".{name}", __name__)
+    elif name in _EXPORTS:
+        module = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module 'tinygrad_bp' has no attribute {name!r}")
+    globals()[name] = module  # looked up once; later uses are plain attribute reads
+    return module
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
+    from . import data, nn, tutorial, viz
+    from .data import (Dataset, accuracy, confusion_matrix, kfold_indices, load_csv,
+                       load_wheat_seeds, minmax, normalize, train_test_split)
+    from .engine import no_grad
+    from .errors import DataError, GradcheckError, TinygradBPError
+    from .checks import check_grads, gradcheck, numerical_gradient
+    from .nn import losses, optim
+    from .ops import OPS, Op
+    from .value import Value, apply, stack, zero_grad
+    from .viz import (Figure, RenderError, backward_steps, draw_graph, draw_network,
+                      explain_backward, save_backward_frames)

@@ -1,8 +1,10 @@
 """The ``tinygrad-bp`` command: a thin layer over functions users can call themselves.
 
 ``tinygrad-bp seeds`` runs the tutorial's wheat seeds case study (``tutorial.cross_validate``);
-``tinygrad-bp graph`` draws a graph or a network (``viz``). Bad input ends with one line on stderr,
-``tinygrad-bp: error: <what is wrong, and where>``, and exit status 2: never a traceback.
+``tinygrad-bp graph`` draws a graph or a network (``viz``). Every subcommand reports bad input the
+same way: one line on stderr, ``tinygrad-bp: error: <what is wrong, and where>``, and exit status
+2, never a traceback. The library is imported only when a subcommand runs, so ``--help`` and
+``--version`` answer at once.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import sys
 from collections.abc import Sequence
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .data import load_csv, load_wheat_seeds
+from . import __version__
 from .errors import TinygradBPError
-from .tutorial import samples
-from .tutorial.casestudy import CrossValidation, cross_validate
-from .viz import RenderError, draw_graph, draw_network, explain_backward, save_backward_frames
+
+if TYPE_CHECKING:
+    from .tutorial.casestudy import CrossValidation
 
 PROG = "tinygrad-bp"
 
@@ -65,8 +68,8 @@ def _file_name(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="tinygrad_bp: learn, teach and verify backpropagation.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
 
     seeds = commands.add_parser(
         "seeds", help="the tutorial's wheat seeds case study (k-fold cross-validation)",
@@ -98,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_seeds(args: argparse.Namespace) -> int:
+    from .data import load_csv, load_wheat_seeds
+    from .tutorial.casestudy import cross_validate
+
     dataset = load_csv(args.data) if args.data else load_wheat_seeds()
     n_rows, n_features = dataset.features.shape
     with _progress(args.epochs, args.quiet) as on_epoch:
@@ -152,8 +158,9 @@ class _progress:
 
 # -- tinygrad-bp graph ------------------------------------------------------------------
 
-GRAPHS = {"neuron": samples.classic_neuron, "loss": samples.tutorial_loss}
-NETWORKS = {"tutorial": samples.tutorial_network, "seeds": samples.seeds_network}
+# what can be drawn: the name on the command line, and the function in tutorial.samples
+GRAPHS = {"neuron": "classic_neuron", "loss": "tutorial_loss"}
+NETWORKS = {"tutorial": "tutorial_network", "seeds": "seeds_network"}
 PICTURE_FORMATS = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 TEXT_FORMATS = (".dot", ".gv")
 
@@ -184,12 +191,15 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str, status: int) -> int:
-    print(f"tinygrad-bp graph: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {message}", file=sys.stderr)
     return status
 
 
 def cli_graph(args: argparse.Namespace) -> int:
     """Run ``tinygrad-bp graph`` with parsed ``args``; returns the exit status."""
+    from .tutorial import samples
+    from .viz import RenderError, draw_graph, draw_network, explain_backward, save_backward_frames
+
     output = Path(args.output) if args.output else None
     suffix = output.suffix.lower() if output else ""
     if output and suffix not in PICTURE_FORMATS and suffix not in TEXT_FORMATS:
@@ -201,7 +211,7 @@ def cli_graph(args: argparse.Namespace) -> int:
                      f"choose {' or '.join(GRAPHS)}, not {args.what}", 2)
     try:
         if args.what in GRAPHS:
-            root = GRAPHS[args.what](backward=False)
+            root = getattr(samples, GRAPHS[args.what])(backward=False)
             if args.frames:
                 paths = save_backward_frames(root, args.frames, rankdir=args.rankdir)
                 print(f"wrote {len(paths)} frames and {Path(args.frames) / 'index.html'}")
@@ -211,7 +221,7 @@ def cli_graph(args: argparse.Namespace) -> int:
                 root.backward()
             figure = draw_graph(root, rankdir=args.rankdir, show_grad=not args.no_grad)
         else:
-            figure = draw_network(NETWORKS[args.what](), rankdir=args.rankdir,
+            figure = draw_network(getattr(samples, NETWORKS[args.what])(), rankdir=args.rankdir,
                                   show_values=not args.no_grad)
         if output is None:
             if not (args.explain or args.frames):
@@ -237,7 +247,11 @@ def cli_graph(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tinygrad-bp`` command; returns the exit status."""
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:  # a bare `tinygrad-bp`: say what it can do
+            parser.print_help()
+            return 0
         return args.run(args)
     except BrokenPipeError:  # the reader stopped early (`tinygrad-bp seeds | head`): no error
         _discard_stdout()
