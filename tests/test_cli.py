@@ -312,7 +312,7 @@ def test_no_command_prints_the_usage(capsys):
     (["seeds", "--folds", "1"], "argument --folds"),
     (["seeds", "--lr", "-1"], "argument --lr"),
     (["seeds", "--frobnicate"], "unrecognized arguments: --frobnicate"),
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
 ])
 def test_bad_input_in_a_real_process_exits_2_with_one_line(args, needle, tmp_path):
     write(tmp_path, "1,2,0\n3,x,1\n", "bad.csv")
