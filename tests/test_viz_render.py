@@ -124,3 +124,13 @@ def test_graphviz_pure_is_used_without_a_dot_on_path(monkeypatch) -> None:
 
 def _which_without_dot(which):
     return lambda name, *args, **kwargs: None if name == "dot" else which(name, *args, **kwargs)
+
+
+def test_a_figure_at_the_console_says_what_it_is_and_how_to_see_it() -> None:
+    figure = draw_graph(classic_neuron())
+    text = repr(figure)
+    assert text.startswith("<Figure 'computation_graph': a drawing, ")
+    assert f"{len(figure.body)} lines of DOT" in text
+    for how in (".render('name', format='svg')", ".pipe(format='png')", ".source"):
+        assert how in text
+    assert " at 0x" not in text

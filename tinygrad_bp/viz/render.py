@@ -167,3 +167,10 @@ class Figure(graphviz.Digraph):
     def _repr_svg_(self) -> str:
         """Older Jupyter front ends ask for this instead of ``_repr_mimebundle_``."""
         return self.pipe(format="svg", encoding="utf-8")
+
+    def __repr__(self) -> str:
+        """What a Figure is and how to see it, for a console (Jupyter draws it instead)."""
+        name = f" {self.name!r}" if self.name else ""
+        return (f"<Figure{name}: a drawing, {len(self.body)} lines of DOT. Jupyter shows it; "
+                "elsewhere .render('name', format='svg') writes a file, .pipe(format='png') "
+                "returns the picture's bytes, .source is the DOT text>")
