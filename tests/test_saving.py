@@ -167,6 +167,22 @@ def test_a_binary_file_is_a_value_error_naming_it(tmp_path):
     assert str(error.value) == f"{path}: not a tinygrad_bp network file (not UTF-8 text)"
 
 
+def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode("utf-8"))
+    assert [w.tolist() for w in nn.load(path).get_weights()] == GOOD["weights"]
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"a": ' * 100_000, '{"w": [' * 50_000])
+def test_deep_nesting_is_a_value_error_naming_the_file(tmp_path, text):
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    with pytest.raises(ValueError) as error:  # not the RecursionError json.loads raises
+        nn.load(path)
+    assert str(error.value) == (f"{path}: not a tinygrad_bp network file (lists or objects "
+                                "nested too deeply to read; a network file nests 4 levels)")
+
+
 def test_a_missing_file_is_pythons_own_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="nowhere.json"):
         nn.load(tmp_path / "nowhere.json")

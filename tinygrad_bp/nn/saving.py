@@ -64,10 +64,11 @@ def save(model: MLP, path: str | os.PathLike) -> None:
 def load(path: str | os.PathLike) -> MLP:
     """The MLP saved in ``path``; a malformed file is a ``ValueError`` naming it and the problem.
 
+    A UTF-8 byte-order mark at the start is accepted (editors on Windows add one when they save).
     Loading draws no random numbers: Python's global ``random`` is left where it was.
     """
     try:
-        with open(path, encoding="utf-8") as file:
+        with open(path, encoding="utf-8-sig") as file:
             text = file.read()
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a tinygrad_bp network file (not UTF-8 text)") from None
@@ -78,6 +79,9 @@ def load(path: str | os.PathLike) -> MLP:
                          "(and not JSON)") from None
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"{path}: not a tinygrad_bp network file (not JSON: {error})") from None
+    except RecursionError:  # json recurses once per level of nesting: '[' * 100000
+        raise ValueError(f"{path}: not a tinygrad_bp network file (lists or objects nested "
+                         "too deeply to read; a network file nests 4 levels)") from None
     n_inputs, sizes, activations, granularity, weights = _check(spec, path)
     try:
         # Throwaway draws from a private stream, overwritten at once by the saved weights.
