@@ -4,7 +4,10 @@ Expected values come from the file text, a hand computation or a plain-Python re
 tutorial's code, never from the functions under test.
 """
 
+import csv
 import doctest
+import gzip
+import hashlib
 import io
 import random
 import re
@@ -15,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import tinygrad_bp as tg
 from tinygrad_bp.data import (Dataset, accuracy, confusion_matrix, kfold_indices, load_csv,
-                              load_wheat_seeds, minmax, normalize, train_test_split)
+                              load_digits, load_wheat_seeds, minmax, normalize, train_test_split)
 from tinygrad_bp.errors import DataError
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "troubleshooting.md"
@@ -31,8 +35,12 @@ def write(tmp_path, content, name="data.csv"):
 
 
 def load_error(path):
+    return load_error_with(path)
+
+
+def load_error_with(path, **options):
     with pytest.raises(DataError) as info:
-        load_csv(path)
+        load_csv(path, **options)
     return str(info.value)
 
 
@@ -55,6 +63,69 @@ def test_wheat_seeds_matches_a_plain_reading_of_the_bundled_text():
     features, labels, classes = load_wheat_seeds()
     assert features.tolist() == [[float(x) for x in row[:-1]] for row in rows]
     assert [classes[i] for i in labels] == [row[-1] for row in rows]
+
+
+# --- the bundled optical digits ---------------------------------------------------------------
+
+DIGITS_GZ = resources.files("tinygrad_bp.data") / "bundled" / "digits.csv.gz"
+
+# digits.images[0] as scikit-learn's documentation prints it: a zero, the first row of the file.
+FIRST_DIGIT = [[0, 0, 5, 13, 9, 1, 0, 0],
+               [0, 0, 13, 15, 10, 15, 5, 0],
+               [0, 3, 15, 2, 0, 11, 8, 0],
+               [0, 4, 12, 0, 0, 8, 8, 0],
+               [0, 5, 8, 0, 0, 9, 8, 0],
+               [0, 4, 11, 0, 1, 12, 7, 0],
+               [0, 2, 14, 5, 10, 12, 0, 0],
+               [0, 0, 6, 13, 10, 0, 0, 0]]
+
+
+def test_digits_shape_range_and_first_image():
+    dataset = load_digits()
+    features, labels, classes = dataset
+    assert features.shape == (1797, 64) and features.dtype == np.float64
+    assert labels.shape == (1797,) and labels.dtype == np.int64
+    assert classes == [str(d) for d in range(10)]
+    assert features.min() == 0.0 and features.max() == 16.0
+    assert np.array_equal(features, np.round(features))  # whole numbers of inked pixels
+    assert features[0].reshape(8, 8).tolist() == FIRST_DIGIT and labels[0] == 0
+    assert dataset.header is None
+    assert tg.load_digits is load_digits and "load_digits" in tg.__all__
+
+
+def test_digits_class_counts_are_the_uci_test_sets():
+    # The UCI page's class distribution of optdigits.tes, which bundled/README.md repeats.
+    counts = [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    assert np.bincount(load_digits().labels).tolist() == counts
+    with gzip.open(DIGITS_GZ, "rt", encoding="ascii") as file:
+        rows = list(csv.reader(file))
+    assert [sum(row[-1] == str(d) for row in rows) for d in range(10)] == counts
+
+
+def test_digits_match_a_plain_reading_of_the_bundled_file():
+    with gzip.open(DIGITS_GZ, "rt", encoding="ascii") as file:
+        rows = list(csv.reader(file))
+    assert len(rows) == 1797 and {len(row) for row in rows} == {65}
+    features, labels, _ = load_digits()
+    assert features.tolist() == [[int(x) for x in row[:-1]] for row in rows]
+    assert labels.tolist() == [int(row[-1]) for row in rows]
+
+
+def test_digits_file_is_the_one_the_readme_names():
+    readme = (resources.files("tinygrad_bp.data") / "bundled" / "README.md").read_text("utf-8")
+    digest = hashlib.sha256(DIGITS_GZ.read_bytes()).hexdigest()
+    assert f"`{digest}`" in readme and "57,523 bytes" in readme
+    assert len(DIGITS_GZ.read_bytes()) == 57_523
+    assert "https://doi.org/10.24432/C50P49" in readme and "CC BY 4.0" in readme
+
+
+def test_bundled_files_are_package_data():
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
+    [line] = [line for line in pyproject.splitlines() if line.startswith("tinygrad_bp = [")]
+    bundled = resources.files("tinygrad_bp.data") / "bundled"
+    patterns = re.findall(r'"data/bundled/([^"]+)"', line)
+    for entry in bundled.iterdir():
+        assert any(Path(entry.name).match(p) for p in patterns), entry.name
 
 
 # --- load_csv: what it accepts ----------------------------------------------------------------
@@ -116,6 +187,46 @@ def test_quoted_header_and_labels(tmp_path):
     dataset = load_csv(path)
     assert dataset.header == ["a", "b", "class"]
     assert dataset.classes == ["NO", "YES"]
+
+
+def test_header_of_number_names_above_numeric_labels(tmp_path):
+    # Pixel columns named 0..3 and a "digit" column: only the first label is text.
+    path = write(tmp_path, "0,1,2,3,digit\n0,5,13,9,0\n1,0,0,4,1\n16,2,0,3,1\n")
+    dataset = load_csv(path)
+    assert dataset.header == ["0", "1", "2", "3", "digit"]
+    assert dataset.features.tolist() == [[0, 5, 13, 9], [1, 0, 0, 4], [16, 2, 0, 3]]
+    assert dataset.classes == ["0", "1"] and dataset.labels.tolist() == [0, 1, 1]
+
+
+def test_header_of_number_names_above_text_labels_needs_header_true(tmp_path):
+    text = "1,2,species\n5.1,3.5,setosa\n6.2,2.9,virginica\n"
+    guessed = load_csv(write(tmp_path, text))  # cannot be told from data: read as a row
+    assert guessed.header is None and guessed.classes == ["setosa", "species", "virginica"]
+    told = load_csv(write(tmp_path, text), header=True)
+    assert told.header == ["1", "2", "species"]
+    assert told.features.tolist() == [[5.1, 3.5], [6.2, 2.9]]
+    assert told.classes == ["setosa", "virginica"]
+
+
+def test_header_false_reads_the_first_line_as_data(tmp_path):
+    path = write(tmp_path, "0,1,class\n3,4,0\n5,6,1\n")
+    assert load_csv(path).header == ["0", "1", "class"]
+    dataset = load_csv(path, header=False)
+    assert dataset.header is None
+    assert dataset.features.tolist() == [[0, 1], [3, 4], [5, 6]]
+    assert dataset.classes == ["0", "1", "class"] and dataset.labels.tolist() == [2, 0, 1]
+    path = write(tmp_path, "x,y,class\n3,4,0\n5,6,1\n", "text.csv")
+    assert load_error_with(path, header=False) == f"{path}:1: column 1 is not a number: 'x'"
+
+
+def test_header_true_with_only_a_header(tmp_path):
+    path = write(tmp_path, "1,2,3\n")
+    assert load_error_with(path, header=True) == f"{path}:2: no data rows after the header on line 1"
+
+
+def test_header_must_be_a_bool_or_none(tmp_path):
+    with pytest.raises(TypeError, match="header must be True, False or None, not 'yes'"):
+        load_csv(write(tmp_path, "1,2,A\n3,4,B\n"), header="yes")
 
 
 def test_header_needs_every_feature_field_non_numeric(tmp_path):
@@ -201,10 +312,81 @@ def test_long_lines_are_shortened_in_messages(tmp_path):
     assert message.endswith("'" + long_line[:57] + "...'")
 
 
-@pytest.mark.parametrize("field", ["nan", "NaN", "inf", "-inf", "Infinity", "1e400"])
+@pytest.mark.parametrize("field", ["nan", "NaN", "inf", "-inf", "+Infinity", "-nan", "INF"])
 def test_non_finite_values(tmp_path, field):
     path = write(tmp_path, f"1,2,A\n3,{field},B\n")
     assert load_error(path) == f"{path}:2: column 2 is not a finite number: '{field}'"
+
+
+@pytest.mark.parametrize("field", ["1e400", "-1.8e308", "2e308"])
+def test_values_beyond_float64(tmp_path, field):
+    path = write(tmp_path, f"1,2,A\n3,{field},B\n")
+    assert load_error(path) == (f"{path}:2: column 2 is too large for a float64 (at most about "
+                                f"1.8e308): '{field}'")
+
+
+def test_largest_floats_load_and_the_smallest_underflow_to_zero(tmp_path):
+    # 1.7976931348623157e308 is the largest float64; 1e-400 is below the smallest subnormal.
+    path = write(tmp_path, "1.7976931348623157e308,1e-400,A\n1e308,2,B\n")
+    assert load_csv(path).features.tolist() == [[1.7976931348623157e308, 0.0], [1e308, 2.0]]
+
+
+@pytest.mark.parametrize("text, line, column, big, small, small_line", [
+    ("1e308,1,A\n-1e308,2,B\n", 1, 1, "1e+308", "-1e+308", 2),
+    ("0,1,A\n\n1,-9e307,B\n2,9e307,A\n", 4, 2, "9e+307", "-9e+307", 3),
+])
+def test_columns_too_wide_for_minmax_name_a_line(tmp_path, text, line, column, big, small,
+                                                  small_line):
+    # 1e308 - (-1e308) = 2e308 overflows float64 (max about 1.798e308): scaling would give nan.
+    path = write(tmp_path, text)
+    assert load_error(path) == (
+        f"{path}:{line}: column {column} holds {big} here and {small} on line {small_line}: "
+        f"max - min overflows float64, so min-max scaling would give nan; scale this column "
+        f"down first")
+
+
+def test_wide_but_representable_columns_load_and_scale_without_warnings(tmp_path):
+    path = write(tmp_path, "8e307,1,A\n-8e307,2,B\n0,3,A\n")  # span 1.6e308 < 1.798e308
+    features = load_csv(path).features
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scaled = normalize(features, *minmax(features))
+    assert scaled.tolist() == [[1.0, 0.0], [0.0, 0.5], [0.5, 1.0]]
+
+
+@pytest.mark.parametrize("field, fix", [
+    ("1_000", "write it without '_' (1000)"),
+    ("0.000_5", "write it without '_' (0.0005)"),
+    ("\u0661\u0662", "write it with the ASCII digits 0-9"),       # Arabic-Indic 1 2
+    ("\uff11.5", "write it with the ASCII digits 0-9"),           # full-width 1
+    ("\u0967\u0968e3", "write it with the ASCII digits 0-9"),    # Devanagari 1 2
+])
+def test_what_float_reads_but_a_csv_reader_should_not(tmp_path, field, fix):
+    assert float(field) > 0  # Python's float() takes every one of these
+    path = write(tmp_path, f"1,2,A\n3,{field},B\n")
+    assert load_error(path) == f"{path}:2: column 2 is not a plain decimal number: '{field}'; {fix}"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("+1.5", 1.5), ("-.5", -0.5), ("5.", 5.0), ("1E3", 1000.0), ("2e-3", 0.002), ("007", 7.0),
+    ("-0", -0.0), ("1.5e+2", 150.0),
+])
+def test_plain_decimal_spellings(tmp_path, field, value):
+    assert load_csv(write(tmp_path, f"{field},1,A\n0,2,B\n")).features[0, 0] == value
+
+
+@pytest.mark.parametrize("field", ["0x10", "1,5", "1.2.3", "e5", "1e", "--1", "1 000", "٫5"])
+def test_other_near_numbers_are_not_numbers(tmp_path, field):
+    path = write(tmp_path, f'1,2,A\n3,"{field}",B\n')
+    assert load_error(path) == f"{path}:2: column 2 is not a number: '{field}'"
+
+
+def test_labels_that_float_reads_are_not_merged_with_plain_numbers(tmp_path):
+    # float("1_0") == float("\u0661\u0660") == 10.0, but a reader sees three different labels.
+    path = write(tmp_path, "1,2,10\n3,4,1_0\n5,6,\u0661\u0660\n7,8,10\n")
+    _, labels, classes = load_csv(path)
+    assert classes == ["10", "1_0", "\u0661\u0660"]  # not all plain numbers: string order
+    assert labels.tolist() == [0, 1, 2, 0]
 
 
 @pytest.mark.parametrize("text, where", [
@@ -285,6 +467,35 @@ def test_constant_column_maps_to_zero_without_warning():
             other = normalize(np.array([[2.0, 9.0]]), mins, maxs)
     assert scaled.tolist() == [[0.0, 0.0], [1.0, 0.0]]
     assert other.tolist() == [[0.5, 0.0]]
+
+
+@pytest.mark.parametrize("features, message", [
+    ([[1e308, 0.0], [-1e308, 1.0]], "minmax: max - min overflows float64 in column 1"),
+    ([[0.0, np.nan], [1.0, 1.0]], "minmax: features hold nan or inf (column 2)"),
+    ([[0.0, 1.0], [np.inf, 1.0]], "minmax: features hold nan or inf (column 1)"),
+])
+def test_minmax_refuses_what_scaling_would_turn_into_nan(features, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as info:
+            minmax(np.array(features))
+    assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize("features, mins, maxs, message", [
+    ([[1.0, 2.0]], [0.0, -1e308], [2.0, 1e308], "normalize: max - min overflows float64 in "
+                                                 "column 2"),
+    ([[1e308, 0.0]], [-1e308, 0.0], [0.0, 1.0], "normalize: x - min overflows float64 in "
+                                                 "column 1"),
+    ([[np.nan, 0.0]], [0.0, 0.0], [1.0, 1.0], "normalize: features hold nan or inf (column 1)"),
+    ([[0.5, 0.0]], [0.0, 0.0], [1.0, np.inf], "normalize: maxs hold nan or inf (column 2)"),
+])
+def test_normalize_refuses_what_would_be_nan_or_inf(features, mins, maxs, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as info:
+            normalize(np.array(features), np.array(mins), np.array(maxs))
+    assert str(info.value).startswith(message)
 
 
 def test_minmax_refuses_an_empty_table():

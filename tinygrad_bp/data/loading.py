@@ -5,6 +5,10 @@ A data file holds numeric features with the class label in the last column, one 
 a UTF-8 byte-order mark, one optional header row, quoted fields) and rejects anything else with a
 ``DataError`` whose message starts with ``path:line:`` (or ``path:`` when no one line is at fault),
 so a reader sees what is wrong and where instead of a traceback from deep inside training.
+
+A feature is a plain decimal number in ASCII, as spreadsheets write them (``-1.5``, ``.5``,
+``2e-3``). Python's ``float`` also reads ``1_000``, digits of other scripts (``١٢``) and ``inf`` or
+``nan``; a CSV reader should not guess at those, so each is a ``DataError`` naming line and column.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -21,6 +26,8 @@ from ..errors import DataError
 __all__ = ["Dataset", "load_csv", "parse_csv"]
 
 _QUOTE_LIMIT = 60  # longest line quoted in a message before it is shortened
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NOT_FINITE = {"inf", "infinity", "nan"}  # float()'s words, signed or not, in any case
 
 
 class Dataset:
@@ -52,14 +59,22 @@ class Dataset:
                 f"classes={self.classes!r})")
 
 
-def load_csv(path: str | os.PathLike) -> Dataset:
+def load_csv(path: str | os.PathLike, header: bool | None = None) -> Dataset:
     """Read a CSV of numeric features with the class label last; see the module docstring.
 
     Class labels become indices in sorted order: numeric order when every label is a number
     (``"10"`` after ``"9"``; ``"1"`` and ``"1.0"`` are one class, named by the first spelling
-    seen), string order otherwise. The first non-blank line is a header when every feature field
-    in it is text that is not a number; it is skipped and kept as ``dataset.header``. The file is
-    only read, never changed.
+    seen), string order otherwise. Features must be plain ASCII decimal numbers: ``1_000``,
+    non-ASCII digits, ``inf``, ``nan`` and values beyond float64 (``1e400``) are refused, and so
+    is a column whose largest and smallest values are too far apart for min-max scaling
+    (``max - min`` overflows, as for ``1e308`` and ``-1e308``).
+
+    ``header=None`` (the default) decides from the file: the first non-blank line is a header
+    when every feature field in it is text that is not a number, or when its label is text while
+    every other row's label is a number (names that are numbers, ``0,1,2,class``, above numeric
+    labels). A header of number names above text labels cannot be told from data: pass
+    ``header=True`` (the first non-blank line is a header) or ``header=False`` (it is data). The
+    header's fields are kept as ``dataset.header``. The file is only read, never changed.
     """
     name = os.fsdecode(path)
     try:
@@ -71,19 +86,26 @@ def load_csv(path: str | os.PathLike) -> Dataset:
         raise DataError(f"{name}: is a directory, not a file") from None
     except OSError as exc:
         raise DataError(f"{name}: cannot read file: {exc.strerror or exc}") from None
-    return parse_csv(raw, name)
+    return parse_csv(raw, name, header)
 
 
-def parse_csv(raw: bytes, name: str) -> Dataset:
-    """The data set in ``raw``, the bytes of a CSV file; ``name`` is used in messages."""
+def parse_csv(raw: bytes, name: str, header: bool | None = None) -> Dataset:
+    """The data set in ``raw``, the bytes of a CSV file; ``name`` is used in messages.
+
+    ``header`` as for ``load_csv``.
+    """
+    if header not in (None, True, False):
+        raise TypeError(f"header must be True, False or None, not {header!r}")
     text = _decode(raw, name)
     # Splitting by hand (not csv over the whole text) keeps line numbers physical.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    header: list[str] | None = None
+    names: list[str] | None = None
+    first: list[str] = []  # the first non-blank line's fields
     n_cols = 0
     first_line = 0
     rows: list[list[float]] = []
     labels: list[str] = []
+    row_lines: list[int] = []
     last_line = 0  # the last non-blank line, for messages about the file as a whole
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -95,9 +117,10 @@ def parse_csv(raw: bytes, name: str) -> Dataset:
             if len(fields) < 2:
                 raise DataError(f"{where} need at least 2 comma-separated columns (features, "
                                 f"then the class label), found 1: {_quote(line)}")
-            n_cols, first_line = len(fields), number
-            if all(field and not _is_number(field) for field in fields[:-1]):
-                header = fields
+            n_cols, first_line, first = len(fields), number, fields
+            if header or (header is None and all(
+                    field and not _is_number(field) for field in fields[:-1])):
+                names = fields
                 continue
         if len(fields) != n_cols:
             raise DataError(f"{where} expected {n_cols} columns (as on line {first_line}), "
@@ -110,15 +133,20 @@ def parse_csv(raw: bytes, name: str) -> Dataset:
                 values.append(_to_float(field, column, where))
         rows.append(values)
         labels.append(fields[-1])
+        row_lines.append(number)
+    if header is None and names is None and _number_names(labels):
+        names = first
+        del rows[0], labels[0], row_lines[0]
     if not rows:
-        after = f" after the header on line {first_line}" if header else ""
+        after = f" after the header on line {first_line}" if names else ""
         raise DataError(f"{name}:{last_line + 1}: no data rows{after}")
     classes, indices = _index_classes(labels)
     if len(classes) < 2:
         raise DataError(f"{name}:{last_line}: only one class ({classes[0]!r}) in {len(rows)} rows; "
                         f"need at least 2")
     features = np.array(rows, dtype=np.float64).reshape(len(rows), n_cols - 1)
-    return Dataset(features, np.array(indices, dtype=np.int64), classes, name, header)
+    _check_spans(features, row_lines, name)
+    return Dataset(features, np.array(indices, dtype=np.int64), classes, name, names)
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -147,6 +175,7 @@ def _quote(line: str) -> str:
 
 
 def _is_number(field: str) -> bool:
+    """True for anything ``float`` reads: a header is text that is not even that."""
     try:
         float(field)
     except ValueError:
@@ -154,25 +183,53 @@ def _is_number(field: str) -> bool:
     return True
 
 
+def _plain(field: str) -> bool:
+    return _NUMBER.fullmatch(field) is not None
+
+
 def _to_float(field: str, column: int, where: str) -> float:
-    try:
+    if _plain(field):
         value = float(field)
-    except ValueError:
-        raise DataError(f"{where} column {column} is not a number: {field!r}") from None
-    if not math.isfinite(value):
+        if math.isinf(value):
+            raise DataError(f"{where} column {column} is too large for a float64 (at most about "
+                            f"1.8e308): {field!r}")
+        return value
+    if field.lstrip("+-").lower() in _NOT_FINITE:
         raise DataError(f"{where} column {column} is not a finite number: {field!r}")
-    return value
+    if _is_number(field):  # float() reads it, but no spreadsheet writes it
+        fix = (f"write it without '_' ({field.replace('_', '')})" if "_" in field
+               else "write it with the ASCII digits 0-9")
+        raise DataError(f"{where} column {column} is not a plain decimal number: {field!r}; "
+                        f"{fix}")
+    raise DataError(f"{where} column {column} is not a number: {field!r}")
+
+
+def _number_names(labels: list[str]) -> bool:
+    """True when only the first row's label is text: that row is a header of number names."""
+    return (len(labels) > 1 and not _plain(labels[0])
+            and all(_plain(label) for label in labels[1:]))
+
+
+def _check_spans(features: np.ndarray, row_lines: list[int], name: str) -> None:
+    """Refuse a column whose ``max - min`` overflows: min-max scaling would turn it into nan."""
+    with np.errstate(over="ignore"):
+        spans = features.max(axis=0) - features.min(axis=0)
+    for column in np.flatnonzero(~np.isfinite(spans)):
+        values = features[:, column]
+        high, low = int(values.argmax()), int(values.argmin())
+        raise DataError(f"{name}:{row_lines[high]}: column {column + 1} holds "
+                        f"{float(values[high])!r} here and {float(values[low])!r} on line "
+                        f"{row_lines[low]}: max - min overflows float64, so min-max scaling "
+                        f"would give nan; scale this column down first")
 
 
 def _index_classes(labels: list[str]) -> tuple[list[str], list[int]]:
     """Sorted class names and each row's index into them (numeric order for numbers)."""
-    try:
-        keys: list = [float(label) for label in labels]
-        numeric = all(math.isfinite(key) for key in keys)
-    except ValueError:
-        numeric = False
-    if not numeric:
-        keys = labels
+    keys: list = labels
+    if all(_plain(label) for label in labels):
+        numbers = [float(label) for label in labels]
+        if all(math.isfinite(key) for key in numbers):
+            keys = numbers
     spelling: dict = {}
     for key, label in zip(keys, labels):
         spelling.setdefault(key, label)  # the first spelling seen names the class
