@@ -28,8 +28,8 @@ _EXPORTS = {  # public name -> the module (relative to this package) that define
     "Figure": "viz", "RenderError": "viz", "backward_steps": "viz", "draw_graph": "viz",
     "draw_network": "viz", "explain_backward": "viz", "save_backward_frames": "viz",
     "Dataset": "data", "accuracy": "data", "confusion_matrix": "data", "kfold_indices": "data",
-    "load_csv": "data", "load_wheat_seeds": "data", "minmax": "data", "normalize": "data",
-    "train_test_split": "data",
+    "load_csv": "data", "load_digits": "data", "load_wheat_seeds": "data", "minmax": "data",
+    "normalize": "data", "train_test_split": "data",
     "losses": "nn", "optim": "nn",
 }
 _SUBPACKAGES = ("nn", "data", "tutorial", "viz")
@@ -55,7 +55,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
     from . import data, nn, tutorial, viz
     from .data import (Dataset, accuracy, confusion_matrix, kfold_indices, load_csv,
-                       load_wheat_seeds, minmax, normalize, train_test_split)
+                       load_digits, load_wheat_seeds, minmax, normalize, train_test_split)
     from .engine import no_grad
     from .errors import DataError, GradcheckError, TinygradBPError
     from .checks import check_grads, gradcheck, numerical_gradient
