@@ -40,7 +40,7 @@ def test_code_prints_what_the_chapter_shows(tmp_path, monkeypatch) -> None:
             assert printed == body
             checked += 1
             printed = None
-    assert checked == 5
+    assert checked == 6
     assert (tmp_path / "neuron.svg").exists() and (tmp_path / "worksheet.png").exists()
     assert (tmp_path / "frames" / "index.html").exists()
     assert (tmp_path / "network.svg").exists()

@@ -60,10 +60,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _file_name(text: str) -> str:
-    if not text:  # --data "$FILE" with FILE unset must not quietly use the bundled data
-        raise argparse.ArgumentTypeError("expected a file name, got ''")
+def _file_name(text: str, kind: str = "file") -> str:
+    # --data "$FILE" with FILE unset must not quietly use the bundled data, nor -o "$OUT" write
+    # to standard output, nor --frames "$DIR" fill the current directory.
+    if not text:
+        raise argparse.ArgumentTypeError(f"expected a {kind} name, got ''")
     return text
+
+
+def _directory_name(text: str) -> str:
+    return _file_name(text, "directory")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,7 +180,7 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
              "tutorial: that network drawn as neurons in layers (random.seed(1)); "
              "seeds: the 7-5-3 wheat-seeds network")
     parser.add_argument(
-        "-o", "--output", metavar="FILE",
+        "-o", "--output", metavar="FILE", type=_file_name,
         help="write the picture to FILE; the suffix picks the format: .svg .png .jpg or "
              ".dot/.gv for DOT text (default: DOT text on standard output)")
     parser.add_argument(
@@ -185,7 +191,7 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
                         help="LR: inputs on the left (default); TB: inputs on top")
     parser.add_argument("--explain", action="store_true",
                         help="print each step of the backward pass (neuron, loss)")
-    parser.add_argument("--frames", metavar="DIR",
+    parser.add_argument("--frames", metavar="DIR", type=_directory_name,
                         help="write one SVG per backward step and DIR/index.html to step "
                              "through them (neuron, loss)")
 

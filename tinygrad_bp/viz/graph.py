@@ -15,8 +15,9 @@ from typing import Any
 
 from .. import engine
 from .formulas import edge_rule
-from .labels import esc, is_scalar, node_names, number, shape_text, tensor_lines, term
-from .render import Figure
+from .labels import (dot_text, esc, is_scalar, node_names, number, shape_text, tensor_lines,
+                     term)
+from .render import Figure, check_size
 from .steps import op_gradients
 
 FONT = "Helvetica"
@@ -29,33 +30,46 @@ COLOR = {
 BLANK = "_______"  # what a worksheet prints for a number to be filled in
 
 
+MAX_NODES = 1000
+"""draw_graph's default limit: about a second to lay out, and already more than one can read."""
+
+ADVICE = ("draw a part of it (draw_graph of an intermediate value), fewer rows or a smaller "
+          "network, or tensors instead of scalars (one node per layer, not per weight)")
+
+
 def draw_graph(value, rankdir: str = "LR", show_grad: bool = True,
-               show_derivatives: bool | None = None, title: str | None = None) -> Figure:
+               show_derivatives: bool | None = None, title: str | None = None,
+               max_nodes: int | None = MAX_NODES) -> Figure:
     """Draw the graph that computed ``value``, as it stands (run ``backward()`` first for grads).
 
     ``rankdir``: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs on top).
     ``show_grad=False`` makes a worksheet: grads, and the edges' numbers unless
     ``show_derivatives=True``, are blanks to fill in. Constants (``requires_grad=False``, like
-    the ``2`` in ``2 * x``) are dashed and have no grad. Returns a ``graphviz.Digraph``.
+    the ``2`` in ``2 * x``) are dashed and have no grad. A graph of more than ``max_nodes``
+    nodes is a ``ValueError`` saying how to draw less (``None``: no limit; the DOT text of any
+    size is quick, laying it out is not). Returns a ``graphviz.Digraph``.
     """
     if show_derivatives is None:
         show_derivatives = show_grad
     return build_graph(value, rankdir=rankdir, show_grad=show_grad,
-                       show_derivatives=show_derivatives, title=title)
+                       show_derivatives=show_derivatives, title=title, max_nodes=max_nodes)
 
 
 def build_graph(root, *, rankdir: str = "LR", show_grad: bool = True,
                 show_derivatives: bool = True, title: str | None = None,
                 grads: dict[int, Any] | None = None, widths: dict[int, int] | None = None,
-                highlight=None) -> Figure:
+                highlight=None, max_nodes: int | None = None,
+                function: str = "draw_graph") -> Figure:
     """``draw_graph`` with the walk-through's extras.
 
     ``grads`` (by ``id()``) replaces the nodes' own gradients, a missing entry printing as a
     blank ``widths[id]`` characters wide; ``highlight`` is a ``steps.Step`` to show in colour.
+    ``function`` names the caller in the message of a graph over ``max_nodes``.
     """
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', not {rankdir!r}")
     nodes = engine.topological_order(root)
+    check_size(function, len(nodes), f"the graph has {len(nodes)} nodes", max_nodes, ADVICE)
     ids = {id(node): f"n{i}" for i, node in enumerate(nodes)}
     names = node_names(nodes)
     uses = Counter(id(parent) for node in nodes for parent in node._parents)
@@ -70,7 +84,7 @@ def build_graph(root, *, rankdir: str = "LR", show_grad: bool = True,
     if any(not _scalar_edge(node) for node in nodes if node._op is not None):
         caption += ("\n" if caption else "") + "g = the gradient arriving at an op's output"
     if caption:
-        dot.attr(label=caption, labelloc="t", labeljust="l")
+        dot.attr(label=dot_text(caption), labelloc="t", labeljust="l")
 
     hot_parent = hot_child = None
     if highlight is not None:
@@ -107,6 +121,8 @@ def build_graph(root, *, rankdir: str = "LR", show_grad: bool = True,
             if (highlight is not None and highlight.child is node and highlight.slot == slot):
                 attrs.update(color=COLOR["hot"], fontcolor=COLOR["hot"], penwidth="2.5",
                              dir="back")
+            if "label" in attrs:  # names are the user's: shown as typed, backslashes too
+                attrs["label"] = dot_text(attrs["label"])
             dot.edge(ids[id(parent)], ids[id(node)], **attrs)
     return dot
 

@@ -11,6 +11,7 @@ import html
 import math
 import re
 
+import graphviz
 import numpy as np
 
 SMALL_TENSOR = 12
@@ -99,5 +100,18 @@ def is_number(text: str) -> bool:
 
 
 def esc(text: str) -> str:
-    """Text for a Graphviz HTML-like label."""
-    return html.escape(text, quote=True)
+    """Text for a Graphviz HTML-like label, shown as typed.
+
+    Graphviz replaces ``\\G``, ``\\N``, ``\\E`` (the graph's, node's, edge's name) even inside
+    HTML-like labels and reads ``\\\\`` as one backslash, so every backslash is doubled.
+    """
+    return html.escape(text, quote=True).replace("\\", "\\\\")
+
+
+def dot_text(text: str) -> str:
+    """Text for a plain Graphviz label (an edge's, a caption), shown as typed.
+
+    Backslashes are doubled as in ``esc`` (``\\l``, ``\\G`` would otherwise be escapes), and the
+    text is marked as not HTML, so a title such as ``<a & b>`` stays text.
+    """
+    return graphviz.escape(text)

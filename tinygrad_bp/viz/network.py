@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .labels import esc, number
-from .render import Figure
+from .labels import dot_text, esc, number
+from .render import Figure, check_size
 
 FONT, MONO = "Helvetica", "Courier"
 POSITIVE, NEGATIVE, FAINT = "#1f77b4", "#d62728", "#bbbbbb"
@@ -98,10 +98,14 @@ def _row(model, inputs) -> list[float] | None:
     return list(array.reshape(-1, array.shape[-1])[-1]) if array.ndim > 1 else list(array)
 
 
+MAX_NODES = 200
+"""draw_network's default limit on drawn neurons: deep 12-wide layers take about 6 s to lay out."""
+
+
 def draw_network(model, inputs=None, rankdir: str = "LR", show_values: bool = True,
                  activation: str = "sigmoid", max_neurons: int = 12,
                  max_edge_labels: int = 16, max_weight_rows: int = 64,
-                 title: str | None = None) -> Figure:
+                 title: str | None = None, max_nodes: int | None = MAX_NODES) -> Figure:
     """Draw ``model``'s inputs and neurons in layers, with weights, biases, outputs and deltas.
 
     ``inputs``: the row shown in the input nodes (default: the model's ``last_input``).
@@ -109,13 +113,19 @@ def draw_network(model, inputs=None, rankdir: str = "LR", show_values: bool = Tr
     the transfer function of a tutorial-format network. Weights are written on the edges while
     no two layers are joined by more than ``max_edge_labels`` drawn edges, else in rows inside
     each neuron up to ``max_weight_rows`` edges, else shown only by colour and width. Layers
-    wider than ``max_neurons`` are elided in the middle. Returns a ``graphviz.Digraph``.
+    wider than ``max_neurons`` are elided in the middle. A drawing of more than ``max_nodes``
+    inputs and neurons (after eliding) is a ``ValueError`` saying how to draw less (``None``: no
+    limit). Returns a ``graphviz.Digraph``.
     """
     n_inputs, layers = _layers(model, activation)
     row = _row(model, inputs)
     sizes = [n_inputs] + [len(layer.neurons) for layer in layers]
     shown = [_shown(n, max_neurons) for n in sizes]
     drawn = [sum(i is not None for i in s) for s in shown]
+    check_size("draw_network", sum(drawn), f"the drawing has {sum(drawn)} inputs and neurons "
+               f"in {len(layers)} layers", max_nodes,
+               "draw fewer layers or a smaller max_neurons (each layer then shows its first and "
+               "last few)")
     widest = max(a * b for a, b in zip(drawn, drawn[1:]))
     mode = "edges" if widest <= max_edge_labels else \
         "rows" if widest <= max_weight_rows else "colour"
@@ -134,7 +144,7 @@ def draw_network(model, inputs=None, rankdir: str = "LR", show_values: bool = Tr
     if not on_edges:
         caption.append("edges: blue w ≥ 0, red w < 0, wider = larger |w|")
     if caption:
-        dot.attr(label="\n".join(caption), labelloc="t")
+        dot.attr(label=dot_text("\n".join(caption)), labelloc="t")
 
     names = [f"x{i + 1}" for i in range(n_inputs)]
     # Inputs stay visible on a worksheet: they are the givens the student starts from.

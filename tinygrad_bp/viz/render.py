@@ -95,6 +95,27 @@ def run_renderer(source: str, fmt: str, engine: str = "dot", quiet: bool = True,
     return done.stdout
 
 
+def check_size(function: str, count: int, size: str, max_nodes: int | None,
+               advice: str) -> None:
+    """Refuse a drawing of more than ``max_nodes`` nodes before any time is spent on it.
+
+    Laying out takes time that grows faster than the number of nodes (docs/benchmarks.md: with
+    graphviz-pure about 1 s for 1,000 nodes, 15 s for 5,000), and a picture that size is no
+    longer readable, so a too-large drawing is a ``ValueError`` saying how to draw less, never
+    minutes of silence. ``size`` says what was counted (``"the graph has 5000 nodes"``);
+    ``max_nodes=None`` lifts the limit.
+    """
+    if max_nodes is None:
+        return
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"{function}: max_nodes must be a positive whole number or None, "
+                         f"not {max_nodes!r}")
+    if count > max_nodes:
+        raise ValueError(f"{function}: {size}, more than max_nodes={max_nodes} (layout time "
+                         f"grows faster than the size); {advice}, or pass max_nodes={count} "
+                         "(None: no limit) to draw it anyway")
+
+
 def _flag(fmt: str, renderer: str | None, formatter: str | None) -> str:
     return ":".join(part for part in (fmt, renderer, formatter) if part)
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,6 +16,7 @@ from .formulas import gradient_expression, local_expression
 from .graph import build_graph
 from .labels import is_number, is_scalar, node_names, number, term, value_text
 from .page import frames_page
+from .render import check_size
 from .steps import Step, backward_steps
 
 
@@ -64,18 +66,31 @@ def explain_backward(value, file: TextIO | None = None) -> list[str]:
     return lines
 
 
+MAX_NODES = 100
+"""save_backward_frames' default limit: about 100 frames, a few seconds to draw them all."""
+
+FRAME = re.compile(r"step_[0-9]{3,}\.svg")
+"""The names of the frames this module writes (``step_001.svg``); nothing else is removed."""
+
+
 def save_backward_frames(value, directory: str | os.PathLike, rankdir: str = "LR",
-                         show_derivatives: bool = True) -> list[Path]:
+                         show_derivatives: bool = True,
+                         max_nodes: int | None = MAX_NODES) -> list[Path]:
     """Write one SVG per backward step of ``value`` and an ``index.html`` that steps through them.
 
     Each frame is the graph with the gradients filled in so far; the edge the gradient flows
     back along is red, the node it comes from blue, the node receiving it red with its new
     grad on yellow. Gradients are not changed (call ``backward()`` for that). Returns the SVG
     paths; open ``directory/index.html`` in a browser (arrow keys or the buttons step).
+    Frames left in ``directory`` by an earlier run (``step_NNN.svg``) are removed; no other
+    file is touched. A graph of more than ``max_nodes`` nodes (one frame per step, each the
+    whole graph) is a ``ValueError`` (``None``: no limit).
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     nodes = engine.topological_order(value)
+    check_size("save_backward_frames", len(nodes), f"the graph has {len(nodes)} nodes",
+               max_nodes, "walk a smaller expression (a part of the graph, fewer inputs)")
+    directory.mkdir(parents=True, exist_ok=True)
     names = node_names(nodes)
     steps = backward_steps(value)
     captions = [describe(step, len(steps), names) for step in steps]
@@ -96,4 +111,12 @@ def save_backward_frames(value, directory: str | os.PathLike, rankdir: str = "LR
         path.write_bytes(svg)
     (directory / "index.html").write_text(frames_page([p.name for p in paths], captions),
                                           encoding="utf-8")
+    _remove_stale_frames(directory, {path.name for path in paths})
     return paths
+
+
+def _remove_stale_frames(directory: Path, keep: set[str]) -> None:
+    """Delete the frames of an earlier, longer walk, which index.html no longer shows."""
+    for entry in directory.iterdir():
+        if FRAME.fullmatch(entry.name) and entry.name not in keep and entry.is_file():
+            entry.unlink()
