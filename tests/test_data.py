@@ -221,7 +221,8 @@ def test_header_false_reads_the_first_line_as_data(tmp_path):
 
 def test_header_true_with_only_a_header(tmp_path):
     path = write(tmp_path, "1,2,3\n")
-    assert load_error_with(path, header=True) == f"{path}:2: no data rows after the header on line 1"
+    message = load_error_with(path, header=True)
+    assert message == f"{path}:2: no data rows after the header on line 1"
 
 
 def test_header_must_be_a_bool_or_none(tmp_path):

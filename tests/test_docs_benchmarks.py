@@ -50,9 +50,26 @@ def test_seeds_scores_quoted_are_the_tutorials():
 
 def test_every_command_shown_runs_an_existing_benchmark_with_known_options():
     commands = re.findall(r"^python (benchmarks/\S+\.py)(.*)$", DOC, re.M)
-    assert len(commands) == 2
+    assert len(commands) == 3
     for script, options in commands:
         help_text = subprocess.run([sys.executable, str(ROOT / script), "--help"],
                                    capture_output=True, text=True, check=True).stdout
         for option in re.findall(r"--[\w-]+", options):
             assert option in help_text
+
+
+def test_drawing_figures_agree_with_their_table():
+    text = SECTIONS["Drawing time against graph size"]
+    rows = {int(n): (float(dot), float(svg)) for n, dot, svg in
+            re.findall(r"^\| (\d+) \| ([\d.]+) \| ([\d.]+) \|", text, re.M)}
+    assert sorted(rows) == [247, 499, 999, 1999, 4999]
+    for nodes, (dot, svg) in rows.items():
+        ratio = int(re.search(rf"^\| {nodes} \|.*\| (\d+) \|$", text, re.M).group(1))
+        assert abs(svg / dot - ratio) <= 0.5 + 0.05 * ratio  # rounded medians, rounded ratio
+    stated = [float(x) for x in re.findall(r"by\s+(\d\.\d)", text)]
+    svg = {nodes: median for nodes, (_, median) in rows.items()}
+    assert stated == [round(svg[1999] / svg[999], 1), round(svg[4999] / svg[1999], 1)]
+    assert round(rows[999][1]) == 1 and f"{round(rows[4999][1])} s at 5,000" in text
+    assert max(dot for dot, _ in rows.values()) < 0.2  # "the DOT text stays under 0.2 s"
+    chapter = (ROOT / "docs" / "09-drawing.md").read_text(encoding="utf-8")
+    assert f"second for 1,000 nodes and {round(rows[4999][1])} s for 5,000" in chapter

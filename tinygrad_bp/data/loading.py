@@ -7,8 +7,9 @@ a UTF-8 byte-order mark, one optional header row, quoted fields) and rejects any
 so a reader sees what is wrong and where instead of a traceback from deep inside training.
 
 A feature is a plain decimal number in ASCII, as spreadsheets write them (``-1.5``, ``.5``,
-``2e-3``). Python's ``float`` also reads ``1_000``, digits of other scripts (``١٢``) and ``inf`` or
-``nan``; a CSV reader should not guess at those, so each is a ``DataError`` naming line and column.
+``2e-3``). Python's ``float`` also reads ``1_000``, digits of other scripts (``١٢``), ``inf``
+and ``nan``; a CSV reader should not guess at those, so each is a ``DataError`` naming line and
+column.
 """
 
 from __future__ import annotations
