@@ -433,6 +433,12 @@ def test_not_utf8(tmp_path):
                                 f"save the file as CSV UTF-8")
 
 
+def test_gzip_file_says_so(tmp_path):
+    path = write(tmp_path, gzip.compress(b"1,2,A\n3,4,B\n"), "data.csv.gz")
+    assert load_error(path) == (f"{path}:1: gzip-compressed, not CSV text; decompress it first "
+                                f"(gunzip {path})")
+
+
 # --- minmax and normalize ---------------------------------------------------------------------
 
 def test_normalize_is_bit_identical_to_a_python_float_loop():

@@ -151,6 +151,9 @@ def parse_csv(raw: bytes, name: str, header: bool | None = None) -> Dataset:
 
 
 def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith(b"\x1f\x8b"):  # gzip's magic number: a .csv.gz such as the bundled one
+        raise DataError(f"{name}:1: gzip-compressed, not CSV text; decompress it first "
+                        f"(gunzip {name})")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
