@@ -1,0 +1,210 @@
+"""Training speed on every public path, each against its reference in the same process.
+
+Workloads (issue 13's table), each side checked to compute the same thing before it is timed:
+
+- ``online``: the seeds case study (k folds, online SGD) written with the public API,
+  ``nn.train(MLP(7, [5, 3]), ..., batch_size=1)`` fold by fold, against the tutorial's code
+  (``tests/reference/tutorial_algorithm.py``): same fold scores.
+- ``scalar``: the same with ``tutorial.train_network`` on ``tutorial.initialize_network`` (every
+  weight its own scalar Value) against the tutorial's ``train_network``: same per-epoch trace.
+- ``minibatch``: an MLP 784-256-10 (relu, logits, cross-entropy from logits, SGD, batch 128,
+  float64) through ``nn.train`` against the same step written by hand in NumPy: same weights.
+- ``build``: ``MLP(784, [256, 10])`` construction time (no reference; the target is 50 ms).
+
+Repeats interleave the sides (A B B A ...) and the report gives medians and their ratio.
+
+    python benchmarks/bench_training.py [--workloads online scalar minibatch build]
+        [--epochs 50] [--repeats 3]
+
+``--epochs`` scales the online and scalar workloads (the tutorial's case study runs 500; the
+ratio does not depend on it once the first epoch's set-up is paid).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.reference import tutorial_algorithm as ta  # noqa: E402  (the repo root, above)
+
+
+def _seeds_folds(n_folds: int = 5, seed: int = 1):
+    """The case study's normalised rows and folds, drawn as the tutorial draws them."""
+    rows = ta.load_seeds_csv(ta.DEFAULT_SEEDS_CSV)
+    ta.normalize_dataset(rows, ta.dataset_minmax(rows))
+    random.seed(seed)
+    return ta.cross_validation_split(rows, n_folds)
+
+
+def online_reference(epochs: int) -> list[float]:
+    folds = _seeds_folds()
+    return [ta.accuracy_metric([r[-1] for r in fold],
+                               ta.back_propagation([r for f in folds if f is not fold for r in f],
+                                                   fold, 0.3, epochs, 5))
+            for fold in folds]
+
+
+def online_public_api(epochs: int) -> list[float]:
+    from tinygrad_bp import nn
+    from tinygrad_bp.data import accuracy
+
+    folds = _seeds_folds()
+    scores = []
+    for fold in folds:
+        train = [r for f in folds if f is not fold for r in f]
+        model = nn.MLP(7, [5, 3])  # draws from Python's random, as the tutorial's network does
+        nn.train(model, np.array([r[:-1] for r in train]), np.array([r[-1] for r in train]),
+                 lr=0.3, epochs=epochs, batch_size=1)
+        predicted = np.argmax(model(np.array([r[:-1] for r in fold])).data, axis=1)
+        scores.append(accuracy([r[-1] for r in fold], list(predicted)))
+    return scores
+
+
+def scalar_reference(epochs: int) -> list[float]:
+    random.seed(1)
+    network = ta.initialize_network(2, 2, 2)
+    return ta.train_network(network, _contrived(), 0.5, epochs, 2)
+
+
+def scalar_tutorial(epochs: int) -> list[float]:
+    from tinygrad_bp import tutorial as tut
+
+    random.seed(1)
+    network = tut.initialize_network(2, 2, 2)
+    return tut.train_network(network, _contrived(), 0.5, epochs, 2)
+
+
+def _contrived() -> list[list[float]]:
+    from tinygrad_bp.tutorial import contrived_dataset
+
+    return contrived_dataset() * 20  # 200 rows, so an epoch is not all set-up
+
+
+def _minibatch_data(n_rows: int = 1280, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.random((n_rows, 784))
+    y = rng.integers(0, 10, n_rows)
+    return x, y
+
+
+def _minibatch_init(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1, 1, (256, 784)) / 28.0, np.zeros(256),
+            rng.uniform(-1, 1, (10, 256)) / 16.0, np.zeros(10)]
+
+
+def minibatch_numpy(epochs: int) -> list[np.ndarray]:
+    """The step by hand: forward, softmax cross-entropy's gradient, backward, in-place SGD."""
+    x, y = _minibatch_data()
+    w1, b1, w2, b2 = _minibatch_init()
+    lr = 0.1
+    for _ in range(epochs):
+        for start in range(0, len(x), 128):
+            xb, yb = x[start:start + 128], y[start:start + 128]
+            z1 = xb @ w1.T + b1
+            h = np.maximum(z1, 0.0)
+            z2 = h @ w2.T + b2
+            p = np.exp(z2 - z2.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(yb)), yb] -= 1.0
+            g2 = p / len(yb)
+            gh = g2 @ w2
+            gh *= z1 > 0
+            w2 -= lr * (g2.T @ h)
+            b2 -= lr * g2.sum(axis=0)
+            w1 -= lr * (gh.T @ xb)
+            b1 -= lr * gh.sum(axis=0)
+    return [w1, b1, w2, b2]
+
+
+def minibatch_public_api(epochs: int) -> list[np.ndarray]:
+    from tinygrad_bp import losses, nn
+
+    x, y = _minibatch_data()
+    model = nn.MLP(784, [256, 10], activation="relu", output_activation="linear")
+    w1, b1, w2, b2 = _minibatch_init()
+    model.layers[0].W.data[...] = w1
+    model.layers[0].b.data[...] = b1
+    model.layers[1].W.data[...] = w2
+    model.layers[1].b.data[...] = b2
+    nn.train(model, x, y, loss=losses.cross_entropy_with_logits, lr=0.1, epochs=epochs,
+             batch_size=128)
+    return [p.data for p in model.parameters()]
+
+
+def build_mlp(_epochs: int) -> None:
+    from tinygrad_bp import nn
+
+    nn.MLP(784, [256, 10], rng=random.Random(0))
+
+
+WORKLOADS: dict[str, tuple[Callable, Callable | None, str]] = {
+    "online": (online_public_api, online_reference, "tutorial's code"),
+    "scalar": (scalar_tutorial, scalar_reference, "tutorial's code"),
+    "minibatch": (minibatch_public_api, minibatch_numpy, "handwritten NumPy"),
+    "build": (build_mlp, None, "-"),
+}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, list) and a and isinstance(a[0], np.ndarray):
+        return all(np.allclose(x, y, rtol=1e-9, atol=1e-12) for x, y in zip(a, b))
+    return a == b
+
+
+def run(name: str, epochs: int, repeats: int) -> dict:
+    ours, reference, what = WORKLOADS[name]
+    sides = {"tinygrad_bp": ours} if reference is None else {"tinygrad_bp": ours,
+                                                            what: reference}
+    times: dict[str, list[float]] = {side: [] for side in sides}
+    results = {}
+    for repeat in range(repeats):
+        for side in (list(sides) if repeat % 2 == 0 else list(sides)[::-1]):
+            start = time.perf_counter()
+            results[side] = sides[side](epochs)
+            times[side].append(time.perf_counter() - start)
+    row = {"workload": name, "reference": what,
+           "ours": statistics.median(times["tinygrad_bp"])}
+    if reference is not None:
+        row["theirs"] = statistics.median(times[what])
+        row["ratio"] = row["ours"] / row["theirs"]
+        row["same"] = _same(results["tinygrad_bp"], results[what])
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workloads", nargs="+", choices=list(WORKLOADS),
+                        default=list(WORKLOADS))
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, {args.epochs} epochs "
+          f"(online, scalar; minibatch runs {max(1, args.epochs // 10)}), "
+          f"{args.repeats} repeats, medians\n")
+    print("| workload | reference | tinygrad_bp (s) | reference (s) | ratio | same result |")
+    print("|---|---|---:|---:|---:|---|")
+    failed = False
+    for name in args.workloads:
+        epochs = max(1, args.epochs // 10) if name == "minibatch" else args.epochs
+        row = run(name, epochs, args.repeats)
+        if "ratio" in row:
+            failed |= not row["same"]
+            print(f"| {name} | {row['reference']} | {row['ours']:.3f} | {row['theirs']:.3f} "
+                  f"| {row['ratio']:.2f} | {'yes' if row['same'] else 'NO'} |")
+        else:
+            print(f"| {name} | - | {row['ours']:.3f} | - | - | - |")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
