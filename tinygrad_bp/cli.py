@@ -1,10 +1,11 @@
 """The ``tinygrad-bp`` command: a thin layer over functions users can call themselves.
 
 ``tinygrad-bp seeds`` runs the tutorial's wheat seeds case study (``tutorial.cross_validate``);
-``tinygrad-bp graph`` draws a graph or a network (``viz``). Every subcommand reports bad input the
-same way: one line on stderr, ``tinygrad-bp: error: <what is wrong, and where>``, and exit status
-2, never a traceback. The library is imported only when a subcommand runs, so ``--help`` and
-``--version`` answer at once.
+``tinygrad-bp graph`` draws a graph or a network (``viz``); ``tinygrad-bp check FILE.py`` checks a
+learner's own ``backward_propagate_error`` against autograd (``tutorial.check_backprop``). Every
+subcommand reports bad input the same way: one line on stderr, ``tinygrad-bp: error: <what is
+wrong, and where>``, and exit status 2, never a traceback. The library is imported only when a
+subcommand runs, so ``--help`` and ``--version`` answer at once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Draw the tutorial's networks or a small expression.")
     add_graph_arguments(graph)
     graph.set_defaults(run=cli_graph)
+
+    check = commands.add_parser(
+        "check", help="check your own backward_propagate_error against autograd",
+        description="Import FILE.py, run its backward_propagate_error(network, expected) on "
+                    "random networks in the tutorial's format and compare every neuron's delta "
+                    "with autograd's -dE/da. Exit status 0: all match; 1: a delta is wrong; "
+                    "2: bad input, or your code raised.")
+    add_check_arguments(check)
+    check.set_defaults(run=cli_check)
     return parser
 
 
@@ -248,6 +257,102 @@ def cli_graph(args: argparse.Namespace) -> int:
         return _fail(f"{where}: {error.strerror or error}", 1)
     print(f"wrote {output}")
     return 0
+
+
+# -- tinygrad-bp check ------------------------------------------------------------------
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``tinygrad-bp check``."""
+    parser.add_argument("file", metavar="FILE.py",
+                        help="a Python file defining backward_propagate_error(network, expected) "
+                             "(and, if it calls one, transfer_derivative(output))")
+    parser.add_argument("--networks", metavar="N", type=_count(1), default=100,
+                        help="how many random networks to check on (default 100)")
+    parser.add_argument("--seed", metavar="S", type=int, default=0,
+                        help="seed of the random networks (default 0)")
+
+
+class _LearnerFileError(Exception):
+    """The learner's file cannot be checked: one line to print, and their traceback lines."""
+
+    def __init__(self, message: str, traceback_lines: Sequence[str] = ()):
+        super().__init__(message)
+        self.traceback_lines = list(traceback_lines)
+
+
+def cli_check(args: argparse.Namespace) -> int:
+    """Run ``tinygrad-bp check`` with parsed ``args``; returns the exit status."""
+    from .tutorial.checking import LearnerCodeError, check_backprop, check_signature
+
+    try:
+        module = _import_learner_file(args.file)
+        function = getattr(module, "backward_propagate_error", None)
+        if not callable(function):
+            raise _LearnerFileError(f"{args.file}: defines no function "
+                                    "backward_propagate_error(network, expected)")
+        try:
+            check_signature(function)
+        except TypeError as error:
+            raise _LearnerFileError(f"{args.file}: {error}") from None
+        slope = getattr(module, "transfer_derivative", None)
+        try:
+            report = check_backprop(function, slope if callable(slope) else None,
+                                    networks=args.networks, seed=args.seed)
+        except LearnerCodeError as error:
+            raise _LearnerFileError(f"{args.file}: {error}",
+                                    _own_frames(error.__cause__, args.file)) from None
+    except _LearnerFileError as error:
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        for line in error.traceback_lines:
+            print(line, file=sys.stderr, end="")
+        return 2
+    print(f"{args.file}: backward_propagate_error: {report}")
+    return 0 if report.ok else 1
+
+
+def _import_learner_file(name: str):
+    """The module in file ``name``, run under its own name (not ``__main__``)."""
+    import importlib.util
+
+    path = Path(name)
+    if path.suffix != ".py":
+        raise _LearnerFileError(f"{name}: not a Python file (expected FILE.py)")
+    if path.is_dir():
+        raise _LearnerFileError(f"{name}: is a directory, not a file")
+    if not path.is_file():
+        raise _LearnerFileError(f"{name}: file not found")
+    module_name = f"_tinygrad_bp_check_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # so classes and dataclasses in the file work
+    sys.path.insert(0, str(path.resolve().parent))  # so it can import files beside it
+    write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        where = f"{name}:{error.lineno}: " if error.lineno else f"{name}: "
+        raise _LearnerFileError(f"{where}cannot import it: {type(error).__name__}: {error.msg}",
+                                traceback.format_exception_only(type(error), error)[:-1]) \
+            from None
+    except (Exception, SystemExit) as error:
+        raise _LearnerFileError(f"{name}: importing it raised {type(error).__name__}: {error}",
+                                _own_frames(error, name)) from None
+    finally:
+        sys.path.remove(str(path.resolve().parent))
+        sys.dont_write_bytecode = write_bytecode
+    return module
+
+
+def _own_frames(error: BaseException | None, name: str) -> list[str]:
+    """The traceback lines of ``error`` that come from the learner's file, and no others."""
+    import traceback
+
+    if error is None:
+        return []
+    own = Path(name).resolve()
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if Path(frame.filename).resolve() == own]
+    return traceback.format_list(frames)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,21 +2,29 @@
 
 "How to Code a Neural Network with Backpropagation In Python (from scratch)" writes each step by
 hand: a forward pass, a backward pass that applies the sigmoid-derivative delta rule, an update.
-Here each function keeps its name and arguments but works on an ``MLP`` (``initialize_network``
-builds one at neuron granularity, every weight its own scalar Value; a layer-granularity MLP
-works too), and the backward pass is autograd's:
+Here each function keeps its name, arguments and return value, and takes a network of either
+kind: an ``MLP`` (``initialize_network`` builds one at neuron granularity, every weight its own
+scalar Value; a layer-granularity MLP works too) or the tutorial's own list of layers of neuron
+dicts, whose ``output``, ``delta`` and ``weights`` are updated in place as the tutorial's code
+updates them. Either way the numbers come from the framework:
 
+- ``activate`` and ``transfer`` are a framework ``Neuron``'s sum and the sigmoid op;
+  ``transfer_derivative`` is the sigmoid node's own derivative rule, read from autograd;
 - ``backward_propagate_error`` differentiates ``E = 1/2 * sum((expected - output)^2)``, and each
   neuron's ``delta`` is ``-dE/da`` for its activation ``a``: the tutorial's delta. At neuron
   granularity it is the tutorial's to the last bit in any layer after which no layer has more
   than two neurons (the output layer always); past a layer of three or more, the backward walk
   adds that layer's terms in the opposite order to the tutorial's loop, so the last bit can
   differ;
-- ``update_weights`` is gradient descent, ``w -= l_rate * dE/dw``, which is the tutorial's
-  ``w += l_rate * delta * input`` because ``dE/dw = -delta * input``.
+- ``update_weights`` is gradient descent. On an MLP it is ``w -= l_rate * dE/dw``, which is the
+  tutorial's ``w += l_rate * delta * input`` because ``dE/dw = -delta * input`` (equal to the
+  last bit when ``l_rate`` is a power of two, such as the tutorial's 0.5). On dicts it steps
+  down the gradient of ``l_rate * E`` taken from the stored deltas, whose rounding is the
+  tutorial's for every ``l_rate``.
 
 Randomness comes from Python's global ``random`` (seed it with ``random.seed(1)``), because the
-tutorial's published numbers are draws from that stream.
+tutorial's published numbers are draws from that stream. A missing value (None) in a row is an
+error naming its position, not ``nan``.
 """
 
 from __future__ import annotations
@@ -25,9 +33,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..engine import no_grad
 from ..nn.losses import half_squared_error, one_hot, sum_squared_error
-from ..nn.modules import MLP
-from ..value import stack
+from ..nn.modules import MLP, Neuron
+from ..value import Value, stack
+from .networks import as_mlp, check_network, from_network, is_network_of_dicts, store, to_network
+from .rows import check_number, check_row
+
+__all__ = ["activate", "backward_propagate_error", "contrived_dataset", "forward_propagate",
+           "from_network", "initialize_network", "predict", "to_network", "train_network",
+           "transfer", "transfer_derivative", "update_weights"]
+
+Network = MLP | list  # an MLP, or the tutorial's list of layers of neuron dicts
 
 
 def contrived_dataset() -> list[list[float]]:
@@ -46,21 +63,79 @@ def initialize_network(n_inputs: int, n_hidden: int, n_outputs: int) -> MLP:
     return MLP(n_inputs, [n_hidden, n_outputs], granularity="neuron")
 
 
-def forward_propagate(network: MLP, row: Sequence) -> list[float]:
-    """The network's outputs for ``row``; only its first ``n_inputs`` values are read."""
-    if len(row) < network.n_inputs:
-        raise ValueError(f"forward_propagate: the row has {len(row)} values but the network "
-                         f"needs {network.n_inputs} inputs")
-    return [float(v) for v in network(list(row[:network.n_inputs])).data]
+def activate(weights: Sequence[float], inputs: Sequence[float]) -> float:
+    """A neuron's activation ``bias + sum_i w_i * x_i``, the bias last in ``weights``.
+
+    Computed by a framework ``Neuron`` holding ``weights``, which adds in the tutorial's order
+    (bias first). Only the first ``len(weights) - 1`` inputs are read, as in the tutorial.
+    """
+    if len(weights) < 2:
+        raise ValueError(f"activate: weights has {len(weights)} values; expected one per "
+                         "input, then the bias")
+    for k, w in enumerate(weights):
+        check_number(w, f"activate: weights[{k}]")
+    xs = check_row(inputs, len(weights) - 1, "activate", "inputs")
+    neuron = Neuron(len(xs), draw=lambda n_inputs: 0.0)
+    for parameter, w in zip(neuron.parameters(), weights):  # both: inputs' weights, bias
+        parameter.data = float(w)
+    with no_grad():
+        neuron(xs)
+    return neuron.preactivation.item()
 
 
-def backward_propagate_error(network: MLP, expected: Sequence[float]) -> None:
+def transfer(activation: float) -> float:
+    """The sigmoid ``1 / (1 + exp(-activation))``, by the framework's sigmoid op.
+
+    Where the tutorial's ``math.exp`` overflows (activations below about -709.78) this gives
+    0.0, the correctly rounded answer.
+    """
+    check_number(activation, "transfer: activation")
+    with no_grad():
+        return Value(float(activation)).sigmoid().item()
+
+
+def transfer_derivative(output: float) -> float:
+    """The sigmoid's slope written in terms of its output, ``output * (1 - output)``.
+
+    Read from autograd: a sigmoid node holding ``output`` is differentiated, so the number is
+    the sigmoid op's own derivative rule (the one backward uses), at that output.
+    """
+    check_number(output, "transfer_derivative: output")
+    a = Value(0.0)
+    y = a.sigmoid()
+    y.data = float(output)  # the stored output, as the tutorial's backward pass reads it
+    y.backward()
+    return a.grad
+
+
+def forward_propagate(network: Network, row: Sequence) -> list[float]:
+    """The network's outputs for ``row``; only its first ``n_inputs`` values are read.
+
+    Each neuron's output is kept for the backward pass: an MLP keeps its graph, the tutorial's
+    dicts get ``neuron['output']``.
+    """
+    if is_network_of_dicts(network):
+        model = as_mlp(network, "forward_propagate")
+        outputs = forward_propagate(model, row)
+        store(model, network, "output")
+        return outputs
+    xs = check_row(row, network.n_inputs, "forward_propagate")
+    return [float(v) for v in network(xs).data]
+
+
+def backward_propagate_error(network: Network, expected: Sequence[float]) -> None:
     """Autograd's backward pass from E = 1/2 * sum((expected - output)^2): fills every delta.
 
     Works from the outputs each neuron holds (from the last forward pass, or stored in the
-    tutorial's dicts given to ``from_network``), as the tutorial's function does. The weights'
-    gradients are reset first, so after this call they belong to this one row.
+    tutorial's dicts), as the tutorial's function does; dicts get ``neuron['delta']``. An MLP's
+    weight gradients are reset first, so after this call they belong to this one row.
     """
+    if is_network_of_dicts(network):
+        check_network(network, "backward_propagate_error", needs=("output",))
+        model = as_mlp(network, "backward_propagate_error", with_outputs=True)
+        backward_propagate_error(model, expected)
+        store(model, network, "delta")
+        return
     last = network.layers[-1]
     if last.granularity == "neuron":
         outs = [n.out for n in last.neurons]
@@ -72,16 +147,24 @@ def backward_propagate_error(network: MLP, expected: Sequence[float]) -> None:
     if len(expected) != last.n_outputs:
         raise ValueError(f"backward_propagate_error: expected has {len(expected)} values, "
                          f"the network has {last.n_outputs} outputs")
+    for k, e in enumerate(expected):
+        check_number(e, f"backward_propagate_error: expected[{k}]")
     network.zero_grad()
     half_squared_error(outputs, list(map(float, expected))).backward()
 
 
-def update_weights(network: MLP, row: Sequence, l_rate: float) -> None:
-    """One step of gradient descent, ``w -= l_rate * dE/dw``, on every weight and bias.
+def update_weights(network: Network, row: Sequence, l_rate: float) -> None:
+    """One step of gradient descent on every weight and bias.
 
-    The gradients come from the last ``backward_propagate_error``, which saw the inputs of the
-    last forward pass; ``row`` must be that row (the tutorial passes it to read the inputs).
+    On an MLP, ``w -= l_rate * dE/dw`` with the gradients of the last
+    ``backward_propagate_error``, which saw the inputs of the last forward pass; ``row`` must be
+    that row. On the tutorial's dicts, the stored deltas and outputs are used, as the tutorial
+    does: the first layer reads the row's features, each later layer the outputs before it.
     """
+    check_number(l_rate, "update_weights: l_rate")
+    if is_network_of_dicts(network):
+        _update_dicts(network, row, l_rate)
+        return
     if network.last_input is None:
         raise ValueError("update_weights: run forward_propagate and backward_propagate_error first")
     if not np.array_equal(np.asarray(row[:network.n_inputs], dtype=np.float64), network.last_input):
@@ -92,7 +175,31 @@ def update_weights(network: MLP, row: Sequence, l_rate: float) -> None:
         p.data -= l_rate * p.grad
 
 
-def train_network(network: MLP, train: Sequence[Sequence], l_rate: float, n_epoch: int,
+def _update_dicts(layers: list, row: Sequence, l_rate: float) -> None:
+    """Gradient descent on ``l_rate * E`` from the dicts' deltas, written back into them.
+
+    ``d(l_rate * E)/da = -(l_rate * delta)`` seeds each neuron's activation, rebuilt from the
+    inputs the tutorial uses; autograd's chain rule then gives each weight
+    ``-(l_rate * delta) * input``, so ``w -= grad`` rounds exactly as the tutorial's
+    ``w += l_rate * delta * input``.
+    """
+    check_network(layers, "update_weights", needs=("output", "delta"))
+    model = as_mlp(layers, "update_weights")
+    inputs = check_row(row, model.n_inputs, "update_weights")
+    terms = []
+    for i, (layer, dicts) in enumerate(zip(model.layers, layers)):
+        if i:
+            inputs = [d["output"] for d in layers[i - 1]]
+        for neuron, d in zip(layer.neurons, dicts):
+            neuron(inputs)
+            terms.append(neuron.preactivation * -(l_rate * d["delta"]))
+    sum(terms).backward()
+    for p in model.parameters():
+        p.data -= p.grad
+    store(model, layers, "weights")
+
+
+def train_network(network: Network, train: Sequence[Sequence], l_rate: float, n_epoch: int,
                   n_outputs: int, verbose: bool = False) -> list[float]:
     """Online training, one update per row; returns each epoch's sum of squared errors.
 
@@ -113,66 +220,7 @@ def train_network(network: MLP, train: Sequence[Sequence], l_rate: float, n_epoc
     return trace
 
 
-def predict(network: MLP, row: Sequence) -> int:
+def predict(network: Network, row: Sequence) -> int:
     """The index of the largest output (the first one, on a tie)."""
     outputs = forward_propagate(network, row)
     return outputs.index(max(outputs))
-
-
-def to_network(network: MLP) -> list[list[dict]]:
-    """The tutorial's format: a list of layers, each a list of neuron dicts with ``weights``
-    (bias last) and, once computed, ``output`` and ``delta``."""
-    layers = []
-    for layer in network.layers:
-        neurons = []
-        for n in layer.neurons:
-            d = {"weights": [*n.weights, n.bias]}
-            if n.output is not None:
-                d["output"] = n.output
-            if n.delta is not None:
-                d["delta"] = n.delta
-            neurons.append(d)
-        layers.append(neurons)
-    return layers
-
-
-def from_network(layers: Sequence[Sequence[dict]]) -> MLP:
-    """An MLP holding the weights of a network in the tutorial's format (sigmoid everywhere).
-
-    Stored ``output`` values are kept, as the tutorial's backward pass reads them: when every
-    neuron has one, the network gets a graph whose nodes hold those outputs.
-    """
-    _check_network(layers)
-    sizes = [len(layer) for layer in layers]
-    n_inputs = len(layers[0][0]["weights"]) - 1
-    network = MLP(n_inputs, sizes, granularity="neuron")
-    network.set_weights([[n["weights"] for n in layer] for layer in layers])
-    if all("output" in n for layer in layers for n in layer):
-        network([0.0] * n_inputs)  # builds the graph; its outputs are replaced just below
-        for layer, dicts in zip(network.layers, layers):
-            for neuron, d in zip(layer.neurons, dicts):
-                neuron.out.data = float(d["output"])
-    return network
-
-
-def _check_network(layers: Sequence[Sequence[dict]]) -> None:
-    """A clear ValueError for a network dict that cannot be an MLP (not an IndexError later)."""
-    if not layers:
-        raise ValueError("from_network: the network has no layers")
-    n_weights = None  # per neuron: one per input, then the bias; the first neuron sets it
-    for i, layer in enumerate(layers):
-        if not layer:
-            raise ValueError(f"from_network: layer {i} has no neurons")
-        for j, neuron in enumerate(layer):
-            if "weights" not in neuron:
-                raise ValueError(f"from_network: layer {i}, neuron {j} has no 'weights'")
-            count = len(neuron["weights"])
-            if n_weights is None:
-                if count < 2:
-                    raise ValueError(f"from_network: layer {i}, neuron {j} has {count} weights; "
-                                     "expected at least 2 (one per input, then the bias)")
-                n_weights = count
-            elif count != n_weights:
-                raise ValueError(f"from_network: layer {i}, neuron {j} has {count} weights; "
-                                 f"expected {n_weights} ({n_weights - 1} inputs, then the bias)")
-        n_weights = len(layer) + 1
