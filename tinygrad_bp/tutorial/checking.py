@@ -85,14 +85,26 @@ class BackpropCheck:
             return (f"all {self.deltas} deltas match autograd's -dE/da on {self.networks} random "
                     f"networks (seed {self.seed}; {tolerance})")
         m = self.first
+        handwritten, autograd = shown(m.handwritten, m.autograd)
         return "\n".join([
-            f"{m.where} is wrong on random network {m.number} of {self.networks} "
-            f"(shape {describe_shape(m.shape)}): handwritten {m.handwritten!r}, "
-            f"autograd {m.autograd!r}",
+            f"{m.where} is wrong: handwritten {handwritten}, autograd {autograd}",
+            f"  on random network {m.number} of {self.networks}, shape {describe_shape(m.shape)}",
             f"hint: {self.hint}",
             f"{self.wrong} of {self.deltas} deltas differ, on {self.wrong_networks} of "
             f"{self.networks} networks (seed {self.seed}; {tolerance})",
         ])
+
+
+def shown(a: object, b: float) -> tuple[str, str]:
+    """``a`` and ``b`` to 6 significant digits, or as many more as it takes to tell them apart
+    (so a report reads ``0.0208862`` and its last digits do not depend on the machine)."""
+    if not isinstance(a, Real):
+        return repr(a), repr(b)
+    for digits in range(6, 18):
+        pair = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if pair[0] != pair[1]:
+            return pair
+    return repr(a), repr(b)
 
 
 def describe_shape(shape: tuple[int, ...]) -> str:
@@ -239,8 +251,9 @@ def _check_slope(transfer_derivative: Callable, reference: list, where: tuple,
             yours = _call(transfer_derivative, (d["output"],), where)
             slope = ours.transfer_derivative(d["output"])
             if not _close(yours, slope, rtol, atol):
-                return (f"transfer_derivative({d['output']!r}) returned {yours!r}, but the "
-                        f"sigmoid's slope at that output is output * (1.0 - output) = {slope!r}")
+                yours_shown, slope_shown = shown(yours, slope)
+                return (f"transfer_derivative({d['output']:.6g}) returned {yours_shown}, but "
+                        f"the sigmoid's slope there is output * (1.0 - output) = {slope_shown}")
     return None
 
 

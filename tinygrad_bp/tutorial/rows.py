@@ -41,13 +41,13 @@ def number_problem(value) -> str | None:
         return "is None (a missing value)"
     if not isinstance(value, Real):
         return f"is {value!r}, not a number"
-    if math.isnan(value):
-        return "is nan"
+    if not math.isfinite(value):
+        return f"is {value}, not a finite number"
     return None
 
 
 def check_number(value, where: str) -> None:
-    """A ValueError naming ``where`` unless ``value`` is a number (not None, not nan)."""
+    """A ValueError naming ``where`` unless ``value`` is a finite number (not None, not nan)."""
     problem = number_problem(value)
     if problem:
         raise ValueError(f"{where} {problem}")
@@ -179,26 +179,25 @@ def normalize_dataset(dataset: list[list[float]], minmax: Sequence[Sequence[floa
     """Rescale every feature (not the class, last) to ``(x - min) / (max - min)``, in place.
 
     A constant column (``max == min``) becomes 0.0, where the tutorial divides by zero; a column
-    whose range ``max - min`` overflows (values near ±1e308) is a ``DataError``, not ``nan``.
+    whose range ``max - min`` overflows (values near ±1e308) is an error, not ``nan``.
     """
     features = _matrix(dataset, "normalize_dataset")[:, :-1]
     n = features.shape[1]
     if len(minmax) < n:
         raise ValueError(f"normalize_dataset: minmax has {len(minmax)} [min, max] pairs for "
                          f"{n} feature columns")
-    bounds = np.array([list(pair) for pair in minmax[:n]], dtype=np.float64).reshape(n, 2)
-    with np.errstate(over="ignore"):
-        spans = bounds[:, 1] - bounds[:, 0]
-    for k in np.flatnonzero(~np.isfinite(spans)):
-        raise ValueError(f"normalize_dataset: column {k} spans {bounds[k, 0]!r} to "
-                         f"{bounds[k, 1]!r}, a range too large for float64; rescale it first")
+    lows, highs = np.array([list(pair) for pair in minmax[:n]], dtype=np.float64).reshape(n, 2).T
+    for k, (lo, hi) in enumerate(zip(lows.tolist(), highs.tolist())):
+        if not math.isfinite(hi - lo):
+            raise ValueError(f"normalize_dataset: column {k} spans {lo!r} to {hi!r}, a range "
+                             "too large for float64; rescale it first")
     with np.errstate(over="ignore", invalid="ignore"):
-        scaled = normalize(features, bounds[:, 0], bounds[:, 1])
+        scaled = normalize(features, lows, highs)
     bad = np.argwhere(~np.isfinite(scaled))
-    if len(bad):
+    if len(bad):  # a value far outside [min, max], as minmax from other rows allows
         i, k = (int(v) for v in bad[0])
         raise _error(dataset, i, k, "normalize_dataset",
-                     f"scales to {scaled[i, k]} (column {k} spans {bounds[k, 0]!r} to "
-                     f"{bounds[k, 1]!r}): too far outside that range for float64")
+                     f"scales to {float(scaled[i, k])} (column {k} spans {float(lows[k])!r} to "
+                     f"{float(highs[k])!r}): too far outside that range for float64")
     for row, values in zip(dataset, scaled.tolist()):
         row[:n] = values
