@@ -314,6 +314,8 @@ def _import_learner_file(name: str):
     """The module in file ``name``, run under its own name (not ``__main__``)."""
     import importlib.util
 
+    from .tutorial.checking import describe_exception
+
     path = Path(name)
     if path.suffix != ".py":
         raise _LearnerFileError(f"{name}: not a Python file (expected FILE.py)")
@@ -330,12 +332,15 @@ def _import_learner_file(name: str):
     try:
         spec.loader.exec_module(module)
     except SyntaxError as error:
-        where = f"{name}:{error.lineno}: " if error.lineno else f"{name}: "
+        broken = name  # or a file it imports
+        if error.filename and Path(error.filename).resolve() != path.resolve():
+            broken = error.filename
+        where = f"{broken}:{error.lineno}: " if error.lineno else f"{broken}: "
+        code = [f"    {error.text.strip()}\n"] if error.text and error.text.strip() else []
         raise _LearnerFileError(f"{where}cannot import it: {type(error).__name__}: {error.msg}",
-                                traceback.format_exception_only(type(error), error)[:-1]) \
-            from None
+                                code) from None
     except (Exception, SystemExit) as error:
-        raise _LearnerFileError(f"{name}: importing it raised {type(error).__name__}: {error}",
+        raise _LearnerFileError(f"{name}: importing it raised {describe_exception(error)}",
                                 _own_frames(error, name)) from None
     finally:
         sys.path.remove(str(path.resolve().parent))
@@ -344,15 +349,21 @@ def _import_learner_file(name: str):
 
 
 def _own_frames(error: BaseException | None, name: str) -> list[str]:
-    """The traceback lines of ``error`` that come from the learner's file, and no others."""
+    """The traceback lines of ``error`` that come from the learner's file (named as the user
+    named it), and no others.
+
+    Written out here rather than by ``traceback.format_list``, which adds ``^^^`` markers on
+    some Python versions: the same error reads the same everywhere.
+    """
     import traceback
 
     if error is None:
         return []
     own = Path(name).resolve()
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if Path(frame.filename).resolve() == own]
-    return traceback.format_list(frames)
+    return [f'  File "{name}", line {frame.lineno}, in {frame.name}\n'
+            + (f"    {frame.line}\n" if frame.line else "")
+            for frame in traceback.extract_tb(error.__traceback__)
+            if Path(frame.filename).resolve() == own]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from ..nn.losses import one_hot
 from . import functions as ours
 
 __all__ = ["ATOL", "BackpropCheck", "LearnerCodeError", "Mismatch", "RTOL", "check_backprop",
-           "check_signature", "describe_shape", "random_case"]
+           "check_signature", "describe_exception", "describe_shape", "random_case"]
 
 RTOL = 1e-9
 ATOL = 1e-12
@@ -215,9 +215,14 @@ def _call(function: Callable, args: tuple, where: tuple[int, int, tuple[int, ...
     except Exception as exc:
         name = getattr(function, "__name__", "the function")
         number, networks, shape = where
-        raise LearnerCodeError(f"{name} raised {type(exc).__name__}: {exc} (on random network "
+        raise LearnerCodeError(f"{name} raised {describe_exception(exc)} (on random network "
                                f"{number} of {networks}, shape {describe_shape(shape)})",
                                name, number) from exc
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``KeyError: 'delta'``, or just ``ValueError`` for one raised without a message."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _close(handwritten: object, autograd: float, rtol: float, atol: float) -> bool:
