@@ -3,8 +3,8 @@
 The tutorial keeps a data set as a list of rows, each a list with the class label last:
 ``load_csv`` reads the rows as strings, ``str_column_to_float`` and ``str_column_to_int`` turn a
 column into numbers in place, ``dataset_minmax`` and ``normalize_dataset`` rescale the features
-to [0, 1] in place. The arithmetic is ``tinygrad_bp.data``'s (``minmax``, ``normalize``, its
-order of class names); what differs from the tutorial's code is only what happens to input it
+to [0, 1] in place. The arithmetic is ``tinygrad_bp.data``'s (``normalize``, its order of
+class names); what differs from the tutorial's code is only what happens to input it
 cannot mean: a missing value, a header row, a short line or a column whose range overflows is
 an error naming the row and column (and the file and line, for rows ``load_csv`` read), instead
 of a ``ValueError: could not convert string to float``, an ``IndexError`` or ``nan``.
@@ -20,8 +20,8 @@ from numbers import Real
 
 import numpy as np
 
-from ..data import minmax, normalize
-from ..data.loading import _index_classes
+from ..data import normalize
+from ..data.loading import _index_classes, _to_float
 from ..errors import DataError
 from ..value import Value
 
@@ -122,20 +122,26 @@ def _field(dataset: Sequence, i: int, column: int, who: str):
 def str_column_to_float(dataset: list[list], column: int) -> None:
     """Convert ``column`` of every row to float, in place (the tutorial's function).
 
-    A field that is not a finite number (a header row's name, a stray separator, ``nan``) is a
-    ``DataError`` naming the row and column, and the file and line for rows ``load_csv`` read.
+    Fields are read as ``tinygrad_bp.data.load_csv`` reads them: plain decimals only, so a
+    header row's name, a stray separator, ``nan``, ``1_000`` or digits of another script are a
+    ``DataError`` naming the row and column (and the file and line, for rows ``load_csv`` read).
     """
     for i, row in enumerate(dataset):
         value = _field(dataset, i, column, "str_column_to_float")
+        if not isinstance(value, str):  # already a number: checked, and kept as a float
+            problem = number_problem(value)
+            if problem:
+                raise _error(dataset, i, column, "str_column_to_float", problem)
+            row[column] = float(value)
+            continue
+        where = getattr(row, "where", None)
         try:
-            number = float(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError):
-            number = math.nan
-        if not math.isfinite(number):
-            hint = " (a header row? remove it)" if i == 0 else ""
-            raise _error(dataset, i, column, "str_column_to_float",
-                         f"is {value!r}, not a finite number{hint}")
-        row[column] = number
+            row[column] = _to_float(value.strip(), column, f"{where + ': ' if where else ''}"
+                                    f"str_column_to_float: dataset[{i}]")
+        except DataError as exc:
+            header = i == 0 and not any(c.isdigit() for c in value)
+            hint = " (a header row? remove it)" if header else ""
+            raise DataError(f"{exc}{hint}") from None
 
 
 def str_column_to_int(dataset: list[list], column: int) -> dict:
@@ -169,17 +175,32 @@ def _matrix(dataset: Sequence[Sequence], who: str) -> np.ndarray:
     return np.array(dataset, dtype=np.float64).reshape(len(dataset), width)
 
 
+def _check_spans(lows: np.ndarray, highs: np.ndarray, who: str) -> None:
+    """An error naming the first column whose ``max - min`` overflows float64 (±1e308)."""
+    for k, (lo, hi) in enumerate(zip(lows.tolist(), highs.tolist())):
+        if not math.isfinite(hi - lo):
+            raise ValueError(f"{who}: column {k} spans {lo!r} to {hi!r}, a range too large for "
+                             "float64 (max - min overflows); rescale it first")
+
+
 def dataset_minmax(dataset: Sequence[Sequence[float]]) -> list[list[float]]:
-    """``[min, max]`` of every column, the class column too (the tutorial's function)."""
-    lows, highs = minmax(_matrix(dataset, "dataset_minmax"))
-    return [[float(lo), float(hi)] for lo, hi in zip(lows, highs)]
+    """``[min, max]`` of every column, the class column too (the tutorial's function).
+
+    A column whose ``max - min`` overflows float64 is refused here already, with its values,
+    since normalising it could only give ``nan``.
+    """
+    rows = _matrix(dataset, "dataset_minmax")
+    lows, highs = rows.min(axis=0), rows.max(axis=0)
+    _check_spans(lows, highs, "dataset_minmax")
+    return [[lo, hi] for lo, hi in zip(lows.tolist(), highs.tolist())]
 
 
 def normalize_dataset(dataset: list[list[float]], minmax: Sequence[Sequence[float]]) -> None:
     """Rescale every feature (not the class, last) to ``(x - min) / (max - min)``, in place.
 
-    A constant column (``max == min``) becomes 0.0, where the tutorial divides by zero; a column
-    whose range ``max - min`` overflows (values near ±1e308) is an error, not ``nan``.
+    The arithmetic is ``data.normalize``'s, bit for bit the tutorial's. A constant column
+    (``max == min``) becomes 0.0, where the tutorial divides by zero; a range or an ``x - min``
+    that overflows float64 (values near ±1e308) is an error naming the column, not ``nan``.
     """
     features = _matrix(dataset, "normalize_dataset")[:, :-1]
     n = features.shape[1]
@@ -187,17 +208,13 @@ def normalize_dataset(dataset: list[list[float]], minmax: Sequence[Sequence[floa
         raise ValueError(f"normalize_dataset: minmax has {len(minmax)} [min, max] pairs for "
                          f"{n} feature columns")
     lows, highs = np.array([list(pair) for pair in minmax[:n]], dtype=np.float64).reshape(n, 2).T
-    for k, (lo, hi) in enumerate(zip(lows.tolist(), highs.tolist())):
-        if not math.isfinite(hi - lo):
-            raise ValueError(f"normalize_dataset: column {k} spans {lo!r} to {hi!r}, a range "
-                             "too large for float64; rescale it first")
-    with np.errstate(over="ignore", invalid="ignore"):
-        scaled = normalize(features, lows, highs)
-    bad = np.argwhere(~np.isfinite(scaled))
-    if len(bad):  # a value far outside [min, max], as minmax from other rows allows
+    _check_spans(lows, highs, "normalize_dataset")
+    with np.errstate(over="ignore"):
+        bad = np.argwhere(~np.isfinite(features - lows))
+    if len(bad):  # a value far outside [min, max], as a minmax of other rows allows
         i, k = (int(v) for v in bad[0])
         raise _error(dataset, i, k, "normalize_dataset",
-                     f"scales to {float(scaled[i, k])} (column {k} spans {float(lows[k])!r} to "
-                     f"{float(highs[k])!r}): too far outside that range for float64")
-    for row, values in zip(dataset, scaled.tolist()):
+                     f"lies too far from column {k}'s min {float(lows[k])!r}: x - min overflows "
+                     "float64")
+    for row, values in zip(dataset, normalize(features, lows, highs).tolist()):
         row[:n] = values
