@@ -296,6 +296,20 @@ def _takes_one(network):
 _takes_one.__name__ = "takes_one"
 
 
+def test_check_backprop_file_is_what_the_command_runs(tmp_path) -> None:
+    report = tut.check_backprop_file(learner_file(tmp_path, learner_source("sign flip")),
+                                     networks=5)
+    assert not report.ok and report.networks == 5 and "opposite sign" in report.hint
+    crash = learner_file(tmp_path, CORRECT.replace(
+        "        errors = list()\n", "        errors = list()\n        first = layer[5]\n"),
+        "crash.py")
+    with pytest.raises(tut.SubmissionError, match=r"crash.py: backward_propagate_error raised "
+                                                  r"IndexError: list index out of range") as got:
+        tut.check_backprop_file(crash, networks=3)
+    assert got.value.traceback_lines == [
+        f'  File "{crash}", line 9, in backward_propagate_error\n    first = layer[5]\n']
+
+
 # --- tinygrad-bp check ------------------------------------------------------------------------
 
 def check(capsys, *args) -> tuple[int, str, str]:

@@ -261,6 +261,20 @@ def test_the_grading_loop_prints_each_submissions_status(tmp_path) -> None:
     assert done.stdout == shown and done.returncode == 0
 
 
+def test_the_grading_loop_in_python_prints_as_shown(tmp_path, monkeypatch, capsys) -> None:
+    code = block("own lines:", "python")
+    shown = BLOCKS[index_of(code) + 1]["body"]
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    (submissions / "ada.py").write_text(LEARNER)
+    (submissions / "ben.py").write_text(slipped(
+        LEARNER, "sum(n['weights'][j] * n['delta'] for n", "sum(n['delta'] for n"))
+    (submissions / "cy.py").write_text(slipped(LEARNER, "expected[j] -", "expected[j + 1] -"))
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "<doc>", "exec"), {})  # noqa: S102 - the chapter's own code
+    assert capsys.readouterr().out == shown
+
+
 # --- the example, and the chapter's links -------------------------------------------------
 
 def test_example_15_prints_both_reports_and_their_numbers_are_right() -> None:

@@ -1,4 +1,4 @@
-"""``tinygrad_bp.tutorial`` has every function of the tutorial, and takes the tutorial's own network.
+"""``tinygrad_bp.tutorial`` has every function of the tutorial and takes the tutorial's network.
 
 A learner can paste the tutorial's list-of-dicts network into ``tut``'s functions and get the
 tutorial's numbers. Expected values come from ``reference.tutorial_numbers`` (transcribed from

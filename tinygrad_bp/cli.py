@@ -272,98 +272,18 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seed of the random networks (default 0)")
 
 
-class _LearnerFileError(Exception):
-    """The learner's file cannot be checked: one line to print, and their traceback lines."""
-
-    def __init__(self, message: str, traceback_lines: Sequence[str] = ()):
-        super().__init__(message)
-        self.traceback_lines = list(traceback_lines)
-
-
 def cli_check(args: argparse.Namespace) -> int:
     """Run ``tinygrad-bp check`` with parsed ``args``; returns the exit status."""
-    from .tutorial.checking import LearnerCodeError, check_backprop, check_signature
+    from .tutorial.submissions import SubmissionError, check_backprop_file
 
     try:
-        module = _import_learner_file(args.file)
-        function = getattr(module, "backward_propagate_error", None)
-        if not callable(function):
-            raise _LearnerFileError(f"{args.file}: defines no function "
-                                    "backward_propagate_error(network, expected)")
-        try:
-            check_signature(function)
-        except TypeError as error:
-            raise _LearnerFileError(f"{args.file}: {error}") from None
-        slope = getattr(module, "transfer_derivative", None)
-        try:
-            report = check_backprop(function, slope if callable(slope) else None,
-                                    networks=args.networks, seed=args.seed)
-        except LearnerCodeError as error:
-            raise _LearnerFileError(f"{args.file}: {error}",
-                                    _own_frames(error.__cause__, args.file)) from None
-    except _LearnerFileError as error:
+        report = check_backprop_file(args.file, networks=args.networks, seed=args.seed)
+    except SubmissionError as error:  # the one line, then the learner's own traceback lines
         print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
-        for line in error.traceback_lines:
-            print(line, file=sys.stderr, end="")
+        print("".join(error.traceback_lines), file=sys.stderr, end="")
         return 2
     print(f"{args.file}: backward_propagate_error: {report}")
     return 0 if report.ok else 1
-
-
-def _import_learner_file(name: str):
-    """The module in file ``name``, run under its own name (not ``__main__``)."""
-    import importlib.util
-
-    from .tutorial.checking import describe_exception
-
-    path = Path(name)
-    if path.suffix != ".py":
-        raise _LearnerFileError(f"{name}: not a Python file (expected FILE.py)")
-    if path.is_dir():
-        raise _LearnerFileError(f"{name}: is a directory, not a file")
-    if not path.is_file():
-        raise _LearnerFileError(f"{name}: file not found")
-    module_name = f"_tinygrad_bp_check_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module  # so classes and dataclasses in the file work
-    sys.path.insert(0, str(path.resolve().parent))  # so it can import files beside it
-    write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as error:
-        broken = name  # or a file it imports
-        if error.filename and Path(error.filename).resolve() != path.resolve():
-            broken = error.filename
-        where = f"{broken}:{error.lineno}: " if error.lineno else f"{broken}: "
-        code = [f"    {error.text.strip()}\n"] if error.text and error.text.strip() else []
-        raise _LearnerFileError(f"{where}cannot import it: {type(error).__name__}: {error.msg}",
-                                code) from None
-    except (Exception, SystemExit) as error:
-        raise _LearnerFileError(f"{name}: importing it raised {describe_exception(error)}",
-                                _own_frames(error, name)) from None
-    finally:
-        sys.path.remove(str(path.resolve().parent))
-        sys.dont_write_bytecode = write_bytecode
-    return module
-
-
-def _own_frames(error: BaseException | None, name: str) -> list[str]:
-    """The traceback lines of ``error`` that come from the learner's file (named as the user
-    named it), and no others.
-
-    Written out here rather than by ``traceback.format_list``, which adds ``^^^`` markers on
-    some Python versions: the same error reads the same everywhere.
-    """
-    import traceback
-
-    if error is None:
-        return []
-    own = Path(name).resolve()
-    return [f'  File "{name}", line {frame.lineno}, in {frame.name}\n'
-            + (f"    {frame.line}\n" if frame.line else "")
-            for frame in traceback.extract_tb(error.__traceback__)
-            if Path(frame.filename).resolve() == own]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
