@@ -37,7 +37,7 @@ from ..engine import no_grad
 from ..nn.losses import half_squared_error, one_hot, sum_squared_error
 from ..nn.modules import MLP, Neuron
 from ..value import Value, stack
-from .networks import as_mlp, check_network, from_network, is_network_of_dicts, store, to_network
+from .networks import as_mlp, from_network, is_network_of_dicts, store, to_network
 from .rows import check_number, check_row
 
 __all__ = ["activate", "backward_propagate_error", "contrived_dataset", "forward_propagate",
@@ -131,8 +131,8 @@ def backward_propagate_error(network: Network, expected: Sequence[float]) -> Non
     weight gradients are reset first, so after this call they belong to this one row.
     """
     if is_network_of_dicts(network):
-        check_network(network, "backward_propagate_error", needs=("output",))
-        model = as_mlp(network, "backward_propagate_error", with_outputs=True)
+        model = as_mlp(network, "backward_propagate_error", with_outputs=True,
+                       needs=("output",))
         backward_propagate_error(model, expected)
         store(model, network, "delta")
         return
@@ -183,8 +183,7 @@ def _update_dicts(layers: list, row: Sequence, l_rate: float) -> None:
     ``-(l_rate * delta) * input``, so ``w -= grad`` rounds exactly as the tutorial's
     ``w += l_rate * delta * input``.
     """
-    check_network(layers, "update_weights", needs=("output", "delta"))
-    model = as_mlp(layers, "update_weights")
+    model = as_mlp(layers, "update_weights", needs=("output", "delta"))
     inputs = check_row(row, model.n_inputs, "update_weights")
     terms = []
     for i, (layer, dicts) in enumerate(zip(model.layers, layers)):

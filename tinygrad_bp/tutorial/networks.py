@@ -59,10 +59,12 @@ def from_network(layers: Sequence[Sequence[dict]]) -> MLP:
     return as_mlp(layers, "from_network", with_outputs=True)
 
 
-def as_mlp(layers: Sequence[Sequence[dict]], who: str, with_outputs: bool = False) -> MLP:
-    """``from_network`` for the tutorial's functions: ``who`` names the caller in errors, and
-    the stored outputs are put in a graph only when ``with_outputs`` asks for them."""
-    check_network(layers, who)
+def as_mlp(layers: Sequence[Sequence[dict]], who: str, with_outputs: bool = False,
+           needs: tuple[str, ...] = ()) -> MLP:
+    """``from_network`` for the tutorial's functions: ``who`` names the caller in errors,
+    ``needs`` the keys every neuron must hold (see ``check_network``), and the stored outputs
+    are put in a graph only when ``with_outputs`` asks for them."""
+    check_network(layers, who, needs)
     sizes = [len(layer) for layer in layers]
     n_inputs = len(layers[0][0]["weights"]) - 1
     network = MLP(n_inputs, sizes, granularity="neuron", rng=_NoDraws())
