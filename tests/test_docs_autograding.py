@@ -243,15 +243,20 @@ def test_the_teachers_tests_pass_the_right_answers(tmp_path, monkeypatch) -> Non
             sys.modules.pop(name, None)
 
 
-def test_the_grading_loop_prints_each_submissions_status(tmp_path) -> None:
-    loop = block("a shell one-liner:", "sh")
-    shown = BLOCKS[index_of(loop) + 1]["body"]
-    submissions = tmp_path / "submissions"
+def write_submissions(where: Path) -> None:
+    """A class's answers: Ada's right, Ben's hidden sum without the weight, Cy's crashing."""
+    submissions = where / "submissions"
     submissions.mkdir()
     (submissions / "ada.py").write_text(LEARNER)
     (submissions / "ben.py").write_text(slipped(
         LEARNER, "sum(n['weights'][j] * n['delta'] for n", "sum(n['delta'] for n"))
     (submissions / "cy.py").write_text(slipped(LEARNER, "expected[j] -", "expected[j + 1] -"))
+
+
+def test_the_grading_loop_prints_each_submissions_status(tmp_path) -> None:
+    loop = block("a shell one-liner:", "sh")
+    shown = BLOCKS[index_of(loop) + 1]["body"]
+    write_submissions(tmp_path)
     command = f"{sys.executable} -m tinygrad_bp"
     assert loop.count("tinygrad-bp") == 1
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
@@ -264,12 +269,7 @@ def test_the_grading_loop_prints_each_submissions_status(tmp_path) -> None:
 def test_the_grading_loop_in_python_prints_as_shown(tmp_path, monkeypatch, capsys) -> None:
     code = block("own lines:", "python")
     shown = BLOCKS[index_of(code) + 1]["body"]
-    submissions = tmp_path / "submissions"
-    submissions.mkdir()
-    (submissions / "ada.py").write_text(LEARNER)
-    (submissions / "ben.py").write_text(slipped(
-        LEARNER, "sum(n['weights'][j] * n['delta'] for n", "sum(n['delta'] for n"))
-    (submissions / "cy.py").write_text(slipped(LEARNER, "expected[j] -", "expected[j + 1] -"))
+    write_submissions(tmp_path)
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "<doc>", "exec"), {})  # noqa: S102 - the chapter's own code
     assert capsys.readouterr().out == shown
