@@ -131,6 +131,8 @@ def test_marker_sits_on_the_points_of_its_x() -> None:
     (points,) = _pieces(_paths(root)["a"])
     assert float(line.get("x1")) == float(line.get("x2")) == points[6][0]
     assert marker.find("s:text", NS).text == "epoch 7"
+    (ring,) = marker.findall("s:circle", NS)  # the series' point at epoch 7, ringed
+    assert (float(ring.get("cx")), float(ring.get("cy"))) == points[6]
     _, _, y0, y1 = _axis_lines(root)
     assert (float(line.get("y1")), float(line.get("y2"))) == (y0, y1)
     # a marker beyond the data widens the x range to show it

@@ -38,6 +38,7 @@ class Chart:
     height: int
     title: str = ""
     labels: tuple[str, ...] = ()
+    margins: tuple[float, float] = (0.0, 0.0)  # left and right of the plot area, in pixels
 
     @property
     def svg(self) -> str:
@@ -156,12 +157,15 @@ def _log_axis(values: np.ndarray) -> _Axis:
 
 def line_chart(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "",
                xlabel: str = "", ylabel: str = "", log_x: bool = False, log_y: bool = False,
-               marker_x: float | None = None, width: int = 640, height: int = 360) -> Chart:
+               marker_x: float | None = None, width: int = 640, height: int = 360,
+               margins: tuple[float, float] | None = None) -> Chart:
     """Draw each ``label -> (xs, ys)`` of ``series`` as a line, with axes, ticks and a legend.
 
     ``log_x`` / ``log_y`` use powers of ten. Points that are NaN or infinite (or not positive
     on a log axis) are skipped, leaving a gap. ``marker_x`` draws a dashed vertical line
-    there (e.g. the epoch a page is showing). Returns a ``Chart``.
+    there (e.g. the epoch a page is showing). ``margins`` (left, right: room for the tick
+    labels and the legend, in pixels) line up charts stacked above each other; by default
+    they fit this chart's labels, and ``chart.margins`` says what they were. Returns a ``Chart``.
     """
     if width < 200 or height < 120:
         raise ValueError(f"line_chart: width and height must be at least 200 and 120, "
@@ -183,6 +187,8 @@ def line_chart(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
     bottom = 30 + (18 if xlabel else 0)
     left = 14 + (18 if ylabel else 0) + CHAR * max(len(yaxis.label(t)) for t in yaxis.ticks)
     right = 34 + CHAR * max(len(label) for label in labels)
+    if margins is not None:
+        left, right = max(left, margins[0]), max(right, margins[1])
     xaxis.start, xaxis.end = left, width - right
     yaxis.start, yaxis.end = height - bottom, top
     parts = [_frame(xaxis, yaxis, title, xlabel, ylabel, width, height)]
@@ -190,9 +196,9 @@ def line_chart(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
     for i, ((label, xs, ys), ok) in enumerate(zip(data, oks)):
         parts.append(_line(label, names[i], xs, ys, ok, xaxis, yaxis, i))
     if marker:
-        parts.append(_marker(float(marker_x), xlabel, xaxis, yaxis))
+        parts.append(_marker(float(marker_x), xlabel, xaxis, yaxis, data, oks, names))
     parts.append(_legend(labels, xaxis.end + 14, top, names))
-    return Chart("".join(parts), width, height, title, tuple(labels))
+    return Chart("".join(parts), width, height, title, tuple(labels), (left, right))
 
 
 def _class_names(labels: list[str]) -> list[str]:
@@ -271,8 +277,13 @@ def _line(label: str, name: str, xs: np.ndarray, ys: np.ndarray, ok: np.ndarray,
             + "".join(dots) + "\n")
 
 
-def _marker(x: float, xlabel: str, xaxis: _Axis, yaxis: _Axis) -> str:
+def _marker(x: float, xlabel: str, xaxis: _Axis, yaxis: _Axis, data, oks, names) -> str:
+    """A dashed line at ``x``, its value at the top, a ring on each series' point there."""
     px = xaxis.pixel(x)
+    rings = [f'<circle class="{name}" cx="{px:.1f}" cy="{yaxis.pixel(ys[k]):.1f}" r="4" '
+             f'fill="white" stroke="{PALETTE[i % len(PALETTE)]}" stroke-width="2"/>'
+             for i, ((_, xs, ys), ok, name) in enumerate(zip(data, oks, names))
+             for k in np.flatnonzero((xs == x) & ok)[:1]]
     shown = re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].strip("+") + m[2], f"{x:g}")
     text = f"{xlabel} {shown}" if xlabel else shown
     anchor = "end" if px > (xaxis.start + xaxis.end) / 2 else "start"
@@ -280,7 +291,8 @@ def _marker(x: float, xlabel: str, xaxis: _Axis, yaxis: _Axis) -> str:
     return (f'<g class="marker" data-x="{x:g}"><line x1="{px:.1f}" x2="{px:.1f}" '
             f'y1="{yaxis.start:.1f}" y2="{yaxis.end:.1f}" stroke="#333" stroke-width="1.5" '
             f'stroke-dasharray="5 3"/><text x="{px + shift:.1f}" y="{yaxis.end + 12:.1f}" '
-            f'text-anchor="{anchor}" fill="#333">{_attr(text)}</text></g>\n')
+            f'text-anchor="{anchor}" fill="#333" stroke="white" stroke-width="3" '
+            f'paint-order="stroke">{_attr(text)}</text>{"".join(rings)}</g>\n')
 
 
 def _legend(labels: list[str], x: float, y: float, names: list[str]) -> str:
