@@ -4,6 +4,7 @@
 - ``activations``: activation functions by name (``ACTIVATIONS``), ``softmax``.
 - ``losses``: what training makes small (``half_squared_error``, ``cross_entropy``, ...).
 - ``optim``: ``SGD`` and ``Adam``.
+- ``history``: ``History`` and ``Snapshot``, what training records.
 - ``saving``: ``save`` and ``load`` a trained MLP as readable JSON.
 
 Everything here is built on the engine (``tinygrad_bp.value``, ``ops``); nothing here imports
@@ -12,8 +13,9 @@ Everything here is built on the engine (``tinygrad_bp.value``, ``ops``); nothing
 
 from . import losses, optim
 from .activations import ACTIVATIONS, softmax
+from .history import History, Snapshot
 from .modules import GRANULARITIES, MLP, Layer, Module, Neuron, NeuronView
 from .saving import load, save
 
-__all__ = ["ACTIVATIONS", "GRANULARITIES", "MLP", "Layer", "Module", "Neuron", "NeuronView",
-           "load", "losses", "optim", "save", "softmax"]
+__all__ = ["ACTIVATIONS", "GRANULARITIES", "History", "MLP", "Layer", "Module", "Neuron",
+           "NeuronView", "Snapshot", "load", "losses", "optim", "save", "softmax"]

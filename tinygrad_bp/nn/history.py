@@ -1,0 +1,86 @@
+"""What ``nn.train`` records while it trains: per-epoch numbers and snapshots of the network.
+
+Plain data, so a learner can print it, plot it or compare it with the tutorial's trace; the
+pictures of it (learning curves, the training page) are drawn from these fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Snapshot:
+    """The network after ``epoch`` epochs of training (``epoch == 0``: its initial weights).
+
+    - ``weights``: one array per layer in the tutorial's layout, a row per neuron with its
+      bias last (``MLP.get_weights()``); a model with ``models=k`` has a leading axis of k.
+      For a module without ``layers``, a copy of each parameter's data instead.
+    - ``inputs``: the sample row the outputs and deltas belong to: the first training row
+      (for ``models=k``, the first row of each model), shaped as the model reads it.
+    - ``target``: that row's target as the loss sees it (a one-hot row for a class index).
+    - ``outputs``: one array per layer, each neuron's output for the sample row.
+    - ``deltas``: one array per layer, each neuron's delta ``-dE/da`` for the sample row,
+      ``E`` the training loss and ``a`` the neuron's activation (the tutorial's delta).
+    - ``loss``: the loss on the sample row (for ``models=k``, a list of k numbers).
+
+    ``outputs`` and ``deltas`` are empty for a module without ``layers``.
+    """
+
+    epoch: int
+    weights: list[np.ndarray]
+    inputs: np.ndarray
+    target: np.ndarray
+    outputs: list[np.ndarray] = field(default_factory=list)
+    deltas: list[np.ndarray] = field(default_factory=list)
+    loss: float | list[float] = 0.0
+
+
+@dataclass
+class History:
+    """Per-epoch numbers from ``nn.train``: index ``e`` of every list is epoch ``e`` (from 0).
+
+    For a model with ``models=k`` (k networks trained side by side), each per-epoch entry is a
+    list of k entries, one per model, in model order.
+
+    - ``epochs``: how many epochs were trained (the length of every per-epoch list).
+    - ``loss``: the mean, over the epoch's steps, of the loss function's value on the step's
+      rows, each computed by the step's forward pass, before its update.
+    - ``sum_error``: the tutorial's ``sum_error``: the sum over the epoch's rows, in the order
+      they were trained, of ``sum_j (expected_j - output_j)**2`` with each row's outputs from
+      its step's forward pass (``expected`` one-hot for class indices). With ``batch_size=1``
+      this is the tutorial's printed trace to the last bit.
+    - ``val_loss``: after the epoch's last update, the mean of the loss over the validation
+      rows taken in steps of ``batch_size`` rows (one step for ``batch_size=None``), so that
+      it is on the scale of ``loss``. Empty without ``validation``.
+    - ``accuracy``: classification only (targets were class indices), else empty: the
+      percentage of the epoch's rows whose largest output (the first, on a tie) is at their
+      class index, outputs as for ``loss`` (during the epoch, before each row's update).
+    - ``val_accuracy``: the same for the validation rows, after the epoch's last update.
+      Empty without ``validation`` or for regression.
+    - ``grad_norm``: one number per layer (``layer_names`` says which): the root mean
+      square, over the epoch's steps, of the L2 norm of the gradient of the layer's loss with
+      respect to all of its parameters, weights and biases together:
+      ``sqrt(mean_steps(sum dE/dw**2 + sum dE/db**2))``. Small numbers in the early layers
+      are gradients vanishing on their way back.
+    - ``layer_names``: what each ``grad_norm`` entry measures: ``model.layers`` in order, or
+      for a module without them its sub-modules (attribute names) or its parameters.
+    - ``snapshots``: the network at evenly spaced epochs (see ``Snapshot``), in epoch order.
+    - ``models``: k for a model with ``models=k``, else None.
+    - ``settings``: how training was run (loss, optimiser, batch size, rows, ...), as text and
+      numbers, for a picture's caption.
+    """
+
+    epochs: int = 0
+    loss: list = field(default_factory=list)
+    sum_error: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
+    layer_names: list[str] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    models: int | None = None
+    settings: dict = field(default_factory=dict)
