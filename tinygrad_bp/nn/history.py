@@ -84,3 +84,28 @@ class History:
     snapshots: list[Snapshot] = field(default_factory=list)
     models: int | None = None
     settings: dict = field(default_factory=dict)
+
+    # The pictures are viz's job. nn imports only the engine, so each method loads viz when
+    # it is called (tests/test_layout.py allows exactly these imports inside functions).
+
+    def plot(self, *, model: int | None = None, gradients: bool = False):
+        """The learning curves as an SVG ``viz.Chart``: train and validation loss per epoch,
+        accuracy below when classifying; ``gradients=True`` adds each layer's gradient norm.
+
+        For ``models=k``, ``model=m`` draws model m alone, else each model gets its lines.
+        Save it with ``.save("curves.svg")``; Jupyter shows it inline.
+        """
+        from ..viz.training import learning_curves
+        return learning_curves(self, model=model, gradients=gradients)
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a History as its learning curves (nothing trained: as text)."""
+        return self.plot().svg if self.loss else None
+
+    def save_page(self, directory, *, model: int | None = None):
+        """Write ``directory/index.html``: the snapshots one by one, the network (weights as
+        colour and width, outputs and deltas for the first training row) beside the curves
+        with that epoch marked. Needs ``snapshots=N`` in training; returns the page's path.
+        """
+        from ..viz.training import save_training_page
+        return save_training_page(self, directory, model=model)[-1]

@@ -73,7 +73,7 @@ def _layers(model, activation: str) -> tuple[int, list[_Layer]]:
             title, prefix = "hidden layer", "h"
         else:
             title, prefix = f"hidden layer {l + 1}", f"h{l + 1}."
-        layer = _Layer(f"{title} · {act}")
+        layer = _Layer(f"{title} · {act}" if act else title)
         for j, (w, b, out, delta) in enumerate(neurons):
             layer.neurons.append(_Neuron(f"{prefix}{j + 1}", [_num(v) for v in w], _num(b),
                                          _num(out), _num(delta)))
