@@ -24,7 +24,8 @@ from tinygrad_bp.casestudy import cross_validate
 from tinygrad_bp.data import load_csv, load_wheat_seeds
 
 ERROR = "tinygrad-bp: error: "
-OPTIONS = ["--data", "--seed", "--folds", "--epochs", "--lr", "--hidden", "--json", "--quiet"]
+OPTIONS = ["--data", "--seed", "--folds", "--epochs", "--lr", "--hidden", "--json", "--quiet",
+           "--plot", "--page"]
 SHORT = ["--epochs", "3", "--quiet"]
 
 

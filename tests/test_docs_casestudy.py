@@ -33,6 +33,7 @@ from test_cli import OPTIONS, default_cli_run
 
 from tinygrad_bp import casestudy, cli
 from tinygrad_bp.data import kfold_indices, load_csv, load_wheat_seeds, minmax
+from tinygrad_bp.tutorial.recording import snapshot_epochs
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTER = REPO / "docs" / "07-case-study.md"
@@ -250,6 +251,9 @@ def claims(monkeypatch) -> list[str]:
         f"it trains for 20 epochs instead of {n_epoch}",
         f"the hidden layer's weights of all {WORDS[k]} networks",
         "Row 1 (Kama)", "Rows 2 (Rosa) and 3 (Canadian)", "`1` Kama, `2` Rosa, `3` Canadian",
+        f"fold 1's network at {cli.PAGE_SNAPSHOTS} evenly spaced epochs "
+        f"({', '.join(map(str, snapshot_epochs(n_epoch, cli.PAGE_SNAPSHOTS)[:2]))}, ..., "
+        f"{snapshot_epochs(n_epoch, cli.PAGE_SNAPSHOTS)[-1]} with the default {n_epoch})",
     ]
 
 

@@ -114,6 +114,7 @@ def test_page_files_links_and_the_marker_at_each_snapshot(tmp_path) -> None:
     for name in names[:-1]:
         assert f'"{name}"' in page
     assert "ArrowRight" in page and "<script src" not in page and 'id="next"' in page
+    assert "parseInt(location.hash.slice(1), 10)" in page  # index.html#3 opens at the third
     assert "after 4 epochs, train loss 0.1500, validation loss 0.2800" in page
     for k, snapshot in enumerate(snapshots):
         epoch, weights = snapshot.epoch, snapshot.weights

@@ -72,6 +72,16 @@ def _directory_name(text: str) -> str:
     return _file_name(text, "directory")
 
 
+def _svg_name(text: str) -> str:
+    if Path(_file_name(text)).suffix.lower() != ".svg":
+        raise argparse.ArgumentTypeError(f"the plot is an SVG picture: give a name ending in .svg, "
+                                         f"got {text!r}")
+    return text
+
+
+PAGE_SNAPSHOTS = 11  # epochs 0, 50, ..., 500 with the default 500 epochs
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="tinygrad_bp: learn, teach and verify backpropagation.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -97,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     seeds.add_argument("--json", action="store_true",
                        help='print one JSON object {"scores": [...], "mean": ...} on stdout')
     seeds.add_argument("--quiet", action="store_true", help="no progress bar")
+    seeds.add_argument("--plot", metavar="FILE.svg", type=_svg_name,
+                       help="also write each fold's sum_error per epoch to FILE.svg, one line per "
+                            "fold")
+    seeds.add_argument("--page", metavar="DIR", type=_directory_name,
+                       help="also write DIR/index.html: fold 1's network as it trains, snapshot "
+                            f"by snapshot ({PAGE_SNAPSHOTS} snapshots), beside its curves")
     seeds.set_defaults(run=run_seeds)
 
     graph = commands.add_parser("graph", help="draw a computation graph or a network",
@@ -119,27 +135,53 @@ def run_seeds(args: argparse.Namespace) -> int:
     from .data import load_csv, load_wheat_seeds
     from .tutorial.casestudy import cross_validate
 
+    if args.page and Path(args.page).exists() and not Path(args.page).is_dir():
+        raise _UsageError(f"--page {args.page}: exists and is not a directory")
     dataset = load_csv(args.data) if args.data else load_wheat_seeds()
     n_rows, n_features = dataset.features.shape
+    if not args.json and n_rows // args.folds >= 1:  # else cross_validate says what is wrong
+        # Before training, so a long run shows at once what it is doing.
+        name = args.data or "wheat seeds (bundled)"
+        print(f"Data: {name}: {n_rows} rows, {n_features} features, "
+              f"{len(dataset.classes)} classes")
+        if dataset.header:
+            print(f"Header row skipped: {', '.join(dataset.header)}")
+        print(f"{args.folds}-fold cross-validation ({n_rows // args.folds} rows per fold), "
+              f"{args.epochs} epochs, learning rate {args.lr}, {args.hidden} hidden neurons, "
+              f"seed {args.seed}", flush=True)
     with _progress(args.epochs, args.quiet) as on_epoch:
         result = cross_validate(dataset, n_folds=args.folds, l_rate=args.lr, n_epoch=args.epochs,
-                                n_hidden=args.hidden, seed=args.seed, on_epoch=on_epoch)
+                                n_hidden=args.hidden, seed=args.seed, on_epoch=on_epoch,
+                                history=bool(args.plot or args.page),
+                                snapshots=PAGE_SNAPSHOTS if args.page else 0)
+    written = _pictures(result, args)
     if args.json:
         print(json.dumps({"scores": result.scores, "mean": result.mean}))
         return 0
-    name = args.data or "wheat seeds (bundled)"
-    print(f"Data: {name}: {n_rows} rows, {n_features} features, {len(result.classes)} classes")
-    if dataset.header:
-        print(f"Header row skipped: {', '.join(dataset.header)}")
-    print(f"{args.folds}-fold cross-validation ({result.fold_size} rows per fold), {args.epochs} "
-          f"epochs, learning rate {args.lr}, {args.hidden} hidden neurons, seed {args.seed}")
     print(f"Scores: {result.scores}")
     print(f"Mean Accuracy: {result.mean:.3f}%")
     print()
     print(format_confusion(result))
     print()
     print(f"Time: {result.seconds:.1f} s")
+    for path in written:
+        print(f"wrote {path}")
     return 0
+
+
+def _pictures(result: CrossValidation, args: argparse.Namespace) -> list[Path]:
+    """The --plot and --page files for a run recorded with its history."""
+    from .viz.training import model_curves, save_training_page
+
+    written = []
+    if args.plot:
+        chart = model_curves(result.history, "sum_error", label="fold", log_y=True,
+                             title=f"sum_error per epoch, each of the {args.folds} folds")
+        written.append(chart.save(args.plot))
+    if args.page:
+        title = f"Fold 1 of {args.folds} training, snapshot by snapshot"
+        written.append(save_training_page(result.history, args.page, model=0, title=title)[-1])
+    return written
 
 
 def format_confusion(result: CrossValidation) -> str:

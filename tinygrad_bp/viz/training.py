@@ -122,15 +122,19 @@ def gradient_chart(history, *, model: int | None = None, marker_epoch: float | N
 
 
 def model_curves(history, name: str = "sum_error", *, label: str = "model",
-                 title: str | None = None, width: int = 640, height: int = 360) -> Chart:
-    """One line per stacked model of the per-epoch field ``name`` (the case study's folds)."""
+                 title: str | None = None, log_y: bool = False, width: int = 640,
+                 height: int = 360) -> Chart:
+    """One line per stacked model of the per-epoch field ``name`` (the case study's folds).
+
+    ``log_y=True`` suits an error that falls fast and then slowly: both parts stay readable.
+    """
     series = _series(history, name, name, None)
     if not series:
         raise ValueError(f"the history has no {name} to draw")
     if getattr(history, "models", None):
         series = {f"{label} {m + 1}": xy for m, xy in enumerate(series.values())}
     return line_chart(series, title=title if title is not None else name, xlabel="epoch",
-                      ylabel=name, width=width, height=height)
+                      ylabel=name, log_y=log_y, width=width, height=height)
 
 
 def caption(history, epoch: int, model: int | None = None) -> str:
@@ -174,7 +178,8 @@ def snapshot_network(snapshot, *, model: int | None = None,
 
 
 def save_training_page(history, directory: str | os.PathLike, *, model: int | None = None,
-                       activations: list[str] | None = None) -> list[Path]:
+                       activations: list[str] | None = None,
+                       title: str = "Training, snapshot by snapshot") -> list[Path]:
     """Write a page stepping through ``history.snapshots``, the network beside its curves.
 
     Per snapshot: ``network_NNN.svg`` (``draw_network``: weights as colour and width, outputs
@@ -208,7 +213,7 @@ def save_training_page(history, directory: str | os.PathLike, *, model: int | No
         written += [picture, curves]
         frames.append((picture.name, curves.name))
     page = directory / "index.html"
-    page.write_text(frames_page(frames, captions, title="Training, snapshot by snapshot",
+    page.write_text(frames_page(frames, captions, title=title,
                                 unit="snapshot", alts=("the network at this epoch",
                                                        "the learning curves, this epoch marked")),
                     encoding="utf-8")
