@@ -153,7 +153,7 @@ def run_seeds(args: argparse.Namespace) -> int:
         result = cross_validate(dataset, n_folds=args.folds, l_rate=args.lr, n_epoch=args.epochs,
                                 n_hidden=args.hidden, seed=args.seed, on_epoch=on_epoch,
                                 history=bool(args.plot or args.page),
-                                snapshots=PAGE_SNAPSHOTS if args.page else 0)
+                                snapshots=min(PAGE_SNAPSHOTS, args.epochs + 1) if args.page else 0)
     written = _pictures(result, args)
     if args.json:
         print(json.dumps({"scores": result.scores, "mean": result.mean}))
