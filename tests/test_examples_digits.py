@@ -1,0 +1,78 @@
+"""examples/15_digits.py: the digits learned with cross-entropy, minibatches and Adam.
+
+The accuracy is checked against what the task allows, not against a copied number: ten classes
+make 10% the score of guessing, and the digits are easy enough that a small network gets well
+above 90% on rows it never trained on. The full run's curves are docs/images/digits-curves.svg.
+"""
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "examples" / "15_digits.py"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _run(tmp_path, *args, fast=True) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TINYGRAD_BP_FAST": "1" if fast else "0"}
+    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path), *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def _texts(path: Path) -> list[str]:
+    return ["".join(t.itertext()).strip()
+            for t in ET.fromstring(path.read_bytes()).iter(f"{SVG}text")]
+
+
+def _labels(path: Path) -> list[str]:
+    return [p.get("data-label") for p in ET.fromstring(path.read_bytes()).iter(f"{SVG}path")
+            if "series" in p.get("class", "").split()]
+
+
+def test_fast_run_learns_and_writes_its_curves_and_page(tmp_path) -> None:
+    lines = _run(tmp_path, "--page", str(tmp_path / "page"))
+    assert lines[0] == ("64-32-10 network, tanh then softmax, cross-entropy, Adam lr 0.01, "
+                        "minibatches of 32, 449 test rows")  # 1797 rows, a quarter held out
+    first, last = [re.fullmatch(r"epoch +(\d+): loss ([\d.]+) \(test ([\d.]+)\), accuracy "
+                                r"([\d.]+)% \(test ([\d.]+)%\)", line) for line in lines[1:3]]
+    assert (int(first[1]), int(last[1])) == (1, 3)  # TINYGRAD_BP_FAST=1: 3 epochs
+    assert float(last[2]) < float(first[2])  # the training loss falls
+    accuracy = float(re.fullmatch(r"test accuracy: ([\d.]+)%", lines[3])[1])
+    assert accuracy == float(last[5]) and 90 < accuracy <= 100
+    assert lines[4] == f"wrote {tmp_path / 'digits-curves.svg'}"
+    assert _labels(tmp_path / "digits-curves.svg") == [
+        "train loss", "validation loss", "train accuracy", "validation accuracy",
+        "hidden layer", "output layer"]
+    assert lines[5] == f"wrote {tmp_path / 'page' / 'index.html'}"
+    page = (tmp_path / "page" / "index.html").read_text(encoding="utf-8")
+    assert all(f'"network_{k:03d}.svg"' in page for k in range(4))  # epochs 0, 1, 2, 3
+
+
+def test_the_full_run_is_the_chapters_picture_and_says_what_it_says(tmp_path) -> None:
+    lines = _run(tmp_path, fast=False)
+    assert sorted(_texts(REPO / "docs" / "images" / "digits-curves.svg")) == \
+        sorted(_texts(tmp_path / "digits-curves.svg"))
+    spec = importlib.util.spec_from_file_location("digits", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    _, history, _ = module.train(20)
+    loss, val_loss = np.array(history.loss), np.array(history.val_loss)
+    accuracy, val_accuracy = np.array(history.accuracy), np.array(history.val_accuracy)
+    # what docs/10 says of the picture
+    assert 1.1 < loss[0] < 1.3 and loss[-1] < 0.015 and 0.4 < val_loss[0] < 0.55
+    assert np.all((val_loss[6:] > 0.1) & (val_loss[6:] < 0.15))
+    assert 65 < accuracy[0] < 75 and accuracy[-1] > 99.5
+    assert np.all((val_accuracy[4:] > 95) & (val_accuracy[4:] < 98))
+    assert f"test accuracy: {val_accuracy[-1]:.1f}%" in lines and 96.5 < val_accuracy[-1] < 97.5
+    norms = np.array(history.grad_norm)
+    assert norms[-1, 0] < norms[0, 0] and norms[-1, 1] < norms[0, 1]
+    assert np.all(norms[:, 0] > norms[:, 1])
