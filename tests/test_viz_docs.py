@@ -40,10 +40,11 @@ def test_code_prints_what_the_chapter_shows(tmp_path, monkeypatch) -> None:
             assert printed == body
             checked += 1
             printed = None
-    assert checked == 6
+    assert checked == 7
     assert (tmp_path / "neuron.svg").exists() and (tmp_path / "worksheet.png").exists()
     assert (tmp_path / "frames" / "index.html").exists()
     assert (tmp_path / "network.svg").exists()
+    assert 'class="series series-validation-loss"' in (tmp_path / "curves.svg").read_text()
 
 
 def test_numbers_in_the_prose_come_from_outputs() -> None:
