@@ -54,7 +54,7 @@ class Recorder:
 
     def _snapshot(self, epoch: int, weights: list[np.ndarray]) -> Snapshot:
         """Every fold's network on its first training row: outputs and -dE/da per layer."""
-        layers = []  # (activation a, output) of each layer, from the forward pass
+        layers: list[tuple[Value, Value]] = []  # each layer's (activation a, output)
         _, out = self.forward(weights, Value(self.rows[..., None], requires_grad=False), layers)
         loss = half_squared_error(out, self.targets[..., None])
         loss.backward()

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .axes import Axis, linear_axis, log_axis
+
 FONT = "Helvetica, Arial, sans-serif"
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -88,73 +90,6 @@ def _series(series: Mapping) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return out
 
 
-@dataclass
-class _Axis:
-    """One axis: its data range, scale and the pixel span it maps onto."""
-
-    lo: float
-    hi: float
-    log: bool
-    ticks: list[float]
-    start: float = 0.0  # pixel of lo
-    end: float = 1.0  # pixel of hi
-
-    def pixel(self, v: float) -> float:
-        f = (math.log10(v) - math.log10(self.lo)) / (math.log10(self.hi) - math.log10(self.lo)) \
-            if self.log else (v - self.lo) / (self.hi - self.lo)
-        return self.start + f * (self.end - self.start)
-
-    def label(self, v: float) -> str:
-        if self.log:
-            return _power_label(v, self.lo, self.hi)
-        step = self.ticks[1] - self.ticks[0] if len(self.ticks) > 1 else 1.0
-        decimals = next(d for d in range(12) if abs(round(step, d) - step) <= 1e-9 * step)
-        return f"{round(v, decimals) + 0.0:.{decimals}f}"  # + 0.0: no "-0.0"
-
-
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _power_label(v: float, lo: float, hi: float) -> str:
-    """Plain numbers on an axis from 0.001 to 10000, else powers of ten: ``10⁻⁸``, ``2×10⁻⁸``."""
-    if 1e-3 <= lo and hi <= 1e4:
-        return f"{v:g}"
-    power = math.floor(math.log10(v) + 1e-9)
-    lead = round(v / 10.0 ** power)
-    return ("" if lead == 1 else f"{lead}×") + "10" + str(power).translate(SUPERSCRIPT)
-
-
-def _linear_axis(values: np.ndarray, whole: bool) -> _Axis:
-    """Nice ticks (1, 2 or 5 times a power of ten) covering ``values``, about five of them."""
-    lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
-    if hi == lo:
-        pad = abs(lo) * 0.1 or 1.0
-        lo, hi = lo - pad, hi + pad
-    raw = (hi - lo) / 5
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * 0.999)
-    if whole:  # whole-numbered x (epochs) gets whole-numbered ticks
-        step = max(1.0, round(step)) if step >= 1 else 1.0
-    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
-    ticks = [k * step for k in range(first, last + 1)]
-    return _Axis(ticks[0], ticks[-1], False, ticks)
-
-
-def _log_axis(values: np.ndarray) -> _Axis:
-    """Whole decades covering ``values``; 1, 2, 5 within them when there is only one."""
-    lo, hi = (float(values.min()), float(values.max())) if values.size else (1.0, 10.0)
-    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
-    if last == first:
-        last += 1
-    if last - first == 1:
-        ticks = [m * 10.0 ** first for m in (1, 2, 5)] + [10.0 ** last]
-    else:
-        stride = math.ceil((last - first) / 8)
-        last = first + stride * math.ceil((last - first) / stride)  # a tick at the top
-        ticks = [10.0 ** k for k in range(first, last + 1, stride)]
-    return _Axis(10.0 ** first, 10.0 ** last, True, ticks)
-
-
 def line_chart(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "",
                xlabel: str = "", ylabel: str = "", log_x: bool = False, log_y: bool = False,
                marker_x: float | None = None, width: int = 640, height: int = 360,
@@ -175,12 +110,14 @@ def line_chart(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
            & ((ys > 0) if log_y else True) for _, xs, ys in data]
     all_x = np.concatenate([xs[ok] for (_, xs, _), ok in zip(data, oks)])
     all_y = np.concatenate([ys[ok] for (_, _, ys), ok in zip(data, oks)])
-    marker = marker_x is not None and math.isfinite(marker_x) and (marker_x > 0 or not log_x)
-    if marker:
-        all_x = np.append(all_x, float(marker_x))
+    marker = None if marker_x is None else float(marker_x)
+    if marker is not None and not (math.isfinite(marker) and (marker > 0 or not log_x)):
+        marker = None  # nowhere on this axis to draw it
+    if marker is not None:
+        all_x = np.append(all_x, marker)
     whole = bool(all_x.size) and bool(np.all(all_x == np.round(all_x)))
-    xaxis = _log_axis(all_x) if log_x else _linear_axis(all_x, whole)
-    yaxis = _log_axis(all_y) if log_y else _linear_axis(all_y, False)
+    xaxis = log_axis(all_x) if log_x else linear_axis(all_x, whole)
+    yaxis = log_axis(all_y) if log_y else linear_axis(all_y, False)
 
     labels = [label for label, _, _ in data]
     top = 34 if title else 14
@@ -195,8 +132,8 @@ def line_chart(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
     names = _class_names(labels)
     for i, ((label, xs, ys), ok) in enumerate(zip(data, oks)):
         parts.append(_line(label, names[i], xs, ys, ok, xaxis, yaxis, i))
-    if marker:
-        parts.append(_marker(float(marker_x), xlabel, xaxis, yaxis, data, oks, names))
+    if marker is not None:
+        parts.append(_marker(marker, xlabel, xaxis, yaxis, data, oks, names))
     parts.append(_legend(labels, xaxis.end + 14, top, names))
     return Chart("".join(parts), width, height, title, tuple(labels), (left, right))
 
@@ -219,7 +156,7 @@ def _style(i: int) -> str:
     return f'stroke="{PALETTE[i % len(PALETTE)]}" stroke-width="2"{extra}'
 
 
-def _frame(xaxis: _Axis, yaxis: _Axis, title: str, xlabel: str, ylabel: str,
+def _frame(xaxis: Axis, yaxis: Axis, title: str, xlabel: str, ylabel: str,
            width: int, height: int) -> str:
     """Title, grid, axes with their ticks and tick labels, axis labels."""
     x0, x1, y0, y1 = xaxis.start, xaxis.end, yaxis.start, yaxis.end
@@ -255,7 +192,7 @@ def _frame(xaxis: _Axis, yaxis: _Axis, title: str, xlabel: str, ylabel: str,
 
 
 def _line(label: str, name: str, xs: np.ndarray, ys: np.ndarray, ok: np.ndarray,
-          xaxis: _Axis, yaxis: _Axis, i: int) -> str:
+          xaxis: Axis, yaxis: Axis, i: int) -> str:
     """One path per series; a skipped point starts a new piece, a lone point is a dot."""
     pieces, dots, run = [], [], []
     for x, y, good in zip(xs, ys, ok):
@@ -277,7 +214,7 @@ def _line(label: str, name: str, xs: np.ndarray, ys: np.ndarray, ok: np.ndarray,
             + "".join(dots) + "\n")
 
 
-def _marker(x: float, xlabel: str, xaxis: _Axis, yaxis: _Axis, data, oks, names) -> str:
+def _marker(x: float, xlabel: str, xaxis: Axis, yaxis: Axis, data, oks, names) -> str:
     """A dashed line at ``x``, its value at the top, a ring on each series' point there."""
     px = xaxis.pixel(x)
     rings = [f'<circle class="{name}" cx="{px:.1f}" cy="{yaxis.pixel(ys[k]):.1f}" r="4" '

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -88,7 +89,7 @@ def _script_json(value) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
-def frames_page(frames: list[str] | list[tuple[str, ...]], captions: list[str], *,
+def frames_page(frames: Sequence[str | tuple[str, ...]], captions: list[str], *,
                 title: str = "Backward, step by step", unit: str = "step",
                 alts: tuple[str, ...] = ("the graph at this step",)) -> str:
     """The page for ``frames`` (file names relative to the page) and their captions.
