@@ -162,6 +162,10 @@ def test_stacked_models_draw_one_line_each_or_the_one_asked_for(tmp_path) -> Non
     assert f"{weights[1][1, 0, -1]:.4f}" in texts and "0.3000" in texts  # model 2's
     assert f"{weights[1][0, 0, -1]:.4f}" not in texts
     assert index == tmp_path / "index.html" and "hidden layer" in texts  # no activations known
+    h.save_page(tmp_path / "first")  # stacked: model 0 by default, its curve alone
+    assert list(_series((tmp_path / "first" / "curves_000.svg").read_text())) == ["train loss"]
+    network = (tmp_path / "first" / "network_000.svg").read_text(encoding="utf-8")
+    assert f"{weights[1][0, 0, -1]:.4f}".replace("-", "&#45;") in network
 
 
 def test_history_plots_itself_and_jupyter_shows_it(tmp_path) -> None:

@@ -186,13 +186,15 @@ def save_training_page(history, directory: str | os.PathLike, *, model: int | No
     and deltas for the snapshot's sample row) and ``curves_NNN.svg`` (the learning curves with
     that epoch marked), then ``index.html`` showing the two side by side (buttons or arrow keys
     step). Each curve file stands alone, so the page also works without JavaScript.
-    ``activations`` names each layer's (default ``history.settings["activations"]``).
-    Returns the paths written, index.html last.
+    ``activations`` names each layer's (default ``history.settings["activations"]``). For k
+    stacked models the page shows ``model`` (default 0, the first). Returns the paths
+    written, index.html last.
     """
     snapshots = list(getattr(history, "snapshots", None) or [])
     if not snapshots:
         raise ValueError("no snapshots to show: train with snapshots=N (N > 0)")
-    _models(history, model)
+    if model is None and _models(history, model):
+        model = 0  # one network on the page: its curves, not every model's
     if activations is None:
         activations = (getattr(history, "settings", None) or {}).get("activations")
     directory = Path(directory)
