@@ -1,4 +1,4 @@
-"""examples/15_digits.py: the digits learned with cross-entropy, minibatches and Adam.
+"""examples/18_digits.py: the digits learned with cross-entropy, minibatches and Adam.
 
 The accuracy is checked against what the task allows, not against a copied number: ten classes
 make 10% the score of guessing, and the digits are easy enough that a small network gets well
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = REPO / "examples" / "15_digits.py"
+SCRIPT = REPO / "examples" / "18_digits.py"
 SVG = "{http://www.w3.org/2000/svg}"
 
 

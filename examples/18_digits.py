@@ -8,9 +8,9 @@ network learns the digits or only its training rows. Every step is the usual fou
 forward, loss, ``zero_grad()``/``backward()``, ``step()``; the numbers go into an
 ``nn.History``, whose ``plot()`` draws the curves (an SVG, no plotting library needed).
 
-    python examples/15_digits.py                          # 20 epochs; writes digits-curves.svg
-    python examples/15_digits.py --out DIR --page DIR2    # the curves into DIR, a page of snapshots
-    TINYGRAD_BP_FAST=1 python examples/15_digits.py       # 3 epochs, for a quick look
+    python examples/18_digits.py                          # 20 epochs; writes digits-curves.svg
+    python examples/18_digits.py --out DIR --page DIR2    # the curves into DIR, a page of snapshots
+    TINYGRAD_BP_FAST=1 python examples/18_digits.py       # 3 epochs, for a quick look
 """
 from __future__ import annotations
 
