@@ -23,12 +23,12 @@ def _class_index(label, n_classes: int) -> int:
     return index
 
 
-def class_indices(labels, n_classes: int, where: str = "") -> np.ndarray:
+def class_indices(labels, n_classes: int, where: str = "", name: str = "labels") -> np.ndarray:
     """``labels`` (one label or a sequence) as an integer array of class indices 0..n_classes-1.
 
     Ints and whole floats (``2.0``) are indices; fractions, nan, bools, strings and anything
-    outside 0..n_classes-1 are a ``ValueError`` naming the first such label and its position.
-    ``where`` (a function's name) starts the message.
+    outside 0..n_classes-1 are a ``ValueError`` naming the first such label and its position
+    (``name[i]``); ``where``, a function's name, starts the message.
     """
     prefix = f"{where}: " if where else ""
     try:
@@ -46,7 +46,7 @@ def class_indices(labels, n_classes: int, where: str = "") -> np.ndarray:
         try:
             _class_index(label, n_classes)
         except ValueError as error:
-            at = "" if not array.ndim else f"label {position[0] if array.ndim == 1 else position}: "
+            at = f"{name}[{', '.join(map(str, position))}]: " if array.ndim else ""
             raise ValueError(f"{prefix}{at}{error}") from None
     return array.astype(np.intp)
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..ops import (BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy,
                    CrossEntropyWithLogits, HalfSquaredError)
 from ..value import Value, _as_data, apply
-from .labels import class_indices, one_hot, one_hot_matrix  # re-exported: losses' targets
+from .labels import class_indices, one_hot, one_hot_matrix  # the targets losses take
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "class_indices",
            "cross_entropy", "cross_entropy_with_logits", "half_squared_error",
@@ -42,9 +42,11 @@ def half_squared_error(output: Value, expected) -> Value:
 
 
 def mean_squared_error(output: Value, expected) -> Value:
-    """mean((expected - output)^2), over every element; shapes must match as for
-    ``half_squared_error`` (to compare every element with one number c, pass
-    ``np.full(output.shape, c)``)."""
+    """mean((expected - output)^2), over every element.
+
+    ``expected`` must have ``output``'s shape, as for ``half_squared_error``; to compare every
+    element with one number c, pass ``np.full(output.shape, c)``.
+    """
     output, expected = _same_shape("mean_squared_error", ("output", output),
                                    ("expected", expected))
     return ((expected - output) ** 2).mean()
@@ -165,47 +167,44 @@ def _target_rows(function: str, name: str, shape: tuple, expected) -> np.ndarray
     Class indices become one-hot rows; rows of the scores' shape must be distributions.
     """
     if len(shape) not in (1, 2) or 0 in shape:
+        hint = "; for one probability per row use binary_cross_entropy" if not shape else ""
         raise ValueError(f"{function}: {name} must be one row of shape (C,) or a batch of shape "
-                         f"(N, C), with at least one class and one row; got shape {shape}")
+                         f"(N, C), with at least one class and one row; got shape {shape}{hint}")
     if isinstance(expected, Value):
         expected = _operand(function, "expected", expected, constant=True).data
     try:
         given = np.shape(expected)
     except ValueError:  # rows of different lengths
         given = None
-    n_classes = shape[-1]
     if given == shape:
-        return _distribution_rows(function, expected, shape)
-    if len(shape) == 1 and given == ():
-        return one_hot_matrix(class_indices(expected, n_classes, function), n_classes)
+        return _distribution_rows(function, expected)
+    if given == shape[:-1]:  # one index for a row, one per row for a batch
+        return np.eye(shape[-1])[class_indices(expected, shape[-1], function, "expected")]
     if len(shape) == 2 and given is not None and len(given) == 1:
-        if given[0] != shape[0]:
-            raise ValueError(f"{function}: {name} has {shape[0]} rows but expected holds "
-                             f"{given[0]} class indices; give one index per row")
-        return one_hot_matrix(class_indices(expected, n_classes, function), n_classes)
+        raise ValueError(f"{function}: {name} has {shape[0]} rows but expected holds "
+                         f"{given[0]} class indices; give one index per row")
     index_form = "one class index (an int)" if len(shape) == 1 else \
         f"{shape[0]} class indices (shape ({shape[0]},))"
     raise ValueError(f"{function}: {name} has shape {shape}, so expected must be rows of that "
                      f"shape or {index_form}; got {_describe(expected, given)}")
 
 
-def _distribution_rows(function: str, expected, shape: tuple) -> np.ndarray:
+def _distribution_rows(function: str, expected) -> np.ndarray:
     """Same-shaped target rows, checked to be one-hot or class probabilities."""
     rows = np.asarray(_as_data(expected, f"{function}: expected"))
     _check_unit_interval(function, "expected", rows)
-    totals = rows.sum(axis=-1)
+    totals = rows.sum(axis=-1).reshape(-1)
     off = np.abs(totals - 1.0) > ROW_SUM_TOLERANCE
-    if np.any(off):
-        row = int(np.argmax(off)) if rows.ndim == 2 else None
-        which = f"row {row} of expected sums" if row is not None else "expected sums"
-        raise ValueError(
-            f"{function}: {which} to {float(np.reshape(totals, -1)[row or 0])!r}, not 1; a "
-            "target row is one-hot or class probabilities (for several labels per row use "
-            "binary_cross_entropy)")
+    if off.any():
+        row = int(np.argmax(off))
+        which = f"row {row} of expected" if rows.ndim == 2 else "expected"
+        raise ValueError(f"{function}: {which} sums to {float(totals[row])!r}, not 1; a target "
+                         "row is one-hot or class probabilities (for several labels per row use "
+                         "binary_cross_entropy)")
     return rows
 
 
 def _describe(x, shape) -> str:
-    text = repr(x)
+    text = " ".join(repr(x).split())
     text = text if len(text) <= 40 else text[:37] + "..."
     return f"shape {shape}: {text}" if shape is not None else text
