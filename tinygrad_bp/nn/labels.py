@@ -23,7 +23,7 @@ def _class_index(label, n_classes: int) -> int:
     return index
 
 
-def class_indices(labels, n_classes: int, where: str = "", name: str = "labels") -> np.ndarray:
+def class_indices(labels, n_classes: int, *, where: str = "", name: str = "labels") -> np.ndarray:
     """``labels`` (one label or a sequence) as an integer array of class indices 0..n_classes-1.
 
     Ints and whole floats (``2.0``) are indices; fractions, nan, bools, strings and anything

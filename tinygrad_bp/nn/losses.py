@@ -179,7 +179,8 @@ def _target_rows(function: str, name: str, shape: tuple, expected) -> np.ndarray
     if given == shape:
         return _distribution_rows(function, expected)
     if given == shape[:-1]:  # one index for a row, one per row for a batch
-        return np.eye(shape[-1])[class_indices(expected, shape[-1], function, "expected")]
+        indices = class_indices(expected, shape[-1], where=function, name="expected")
+        return np.eye(shape[-1])[indices]
     if len(shape) == 2 and given is not None and len(given) == 1:
         raise ValueError(f"{function}: {name} has {shape[0]} rows but expected holds "
                          f"{given[0]} class indices; give one index per row")
