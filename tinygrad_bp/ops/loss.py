@@ -43,14 +43,16 @@ class LogSoftmax(Op):
     """y = a - log(sum(exp(a), axis));  da = g - exp(y) * sum(g, axis)"""
 
     # exp(y) is softmax(a): the rule reuses the output instead of computing softmax again.
-    # Subtracting the largest entry first keeps exp from overflowing (finite at a = ±1000).
+    # Subtracting the largest entry first keeps exp from overflowing (finite at a = ±1000) and
+    # the sum at least 1, so log never sees 0.
     name, symbol = "log_softmax", "log softmax"
 
     @staticmethod
     def forward(a, axis):
+        # the ufuncs' own reductions: the array methods' Python wrappers cost as much again
         with np.errstate(invalid="ignore"):  # inf - inf is nan, as in torch, without a warning
-            shifted = a - largest(a, axis)
-            return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))
+            shifted = a - np.maximum.reduce(a, axis=axis, keepdims=True)
+            return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
 
     @staticmethod
     def backward(g, y, a, axis):
@@ -99,14 +101,17 @@ class CrossEntropyWithLogits(Op):
         n = 1.0 if a.ndim == 1 else float(a.shape[0])
         log_p = LogSoftmax.forward(a, -1)
         with np.errstate(invalid="ignore"):  # 0 * -inf, which np.where then drops
-            rows = -np.where(b > 0.0, b * log_p, 0.0).sum(axis=-1)  # 0 * log 0 counts as 0
-        return rows.sum() / n
+            terms = np.where(b > 0.0, b * log_p, 0.0)  # 0 * log 0 counts as 0
+        return -np.add.reduce(np.add.reduce(terms, axis=-1), axis=None) / n
 
     @staticmethod
     def backward(g, y, a, b):
         n = 1.0 if a.ndim == 1 else float(a.shape[0])
-        p = exp(LogSoftmax.forward(a, -1))
-        return g * (p * b.sum(axis=-1, keepdims=True) - b) / n, None
+        with np.errstate(invalid="ignore"):  # as in forward: nan for infinite scores, silently
+            e = exp(a - largest(a, -1))  # softmax(a) times each row's sum(e)
+        # the row factors g * sum(b) / (n * sum(e)) first: two passes over the batch, not five
+        per_row = (g / n) * b.sum(axis=-1, keepdims=True) / e.sum(axis=-1, keepdims=True)
+        return e * per_row - b * (g / n), None
 
 
 class BinaryCrossEntropy(Op):
