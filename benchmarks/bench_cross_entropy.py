@@ -10,7 +10,8 @@ ways, in interleaved repeats, and reports medians and each one's ratio to the fu
   (softmax is six nodes of exp, sum and divide);
 - log-softmax composed: ``-(nn.log_softmax(z) * onehot).sum(axis=-1).mean()``.
 
-    python benchmarks/bench_cross_entropy.py [--batch 32] [--classes 10] [--steps 2000] [--repeats 7]
+    python benchmarks/bench_cross_entropy.py [--batch 32] [--classes 10] [--steps 2000]
+        [--repeats 7]
 
 Before timing, all four must give the same loss and the same gradient of ``z`` (to 1e-12):
 the speed of a wrong answer means nothing. Exit status 0, or 1 when they differ.

@@ -127,6 +127,17 @@ def test_one_row_takes_one_index(label):
     assert cross_entropy(tg.Value(p), label).item() == -math.log(0.5)
 
 
+def test_the_op_gives_the_composition_it_replaced_to_the_last_bit():
+    # the same float operations in the same order: -(e * log(p)).sum(-1).mean() and its backward
+    e = np.array([[0.2, 0.3, 0.5], [0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.25, 0.25, 0.5]])
+    loss, grad = graded(cross_entropy, P, e)
+    p = tg.Value(P)
+    composed = -(e * p.log()).sum(axis=-1).mean()
+    composed.backward()
+    assert loss == composed.item()
+    np.testing.assert_array_equal(grad, p.grad)
+
+
 def test_class_probabilities_as_targets():
     e = np.array([[0.2, 0.3, 0.5], [0.0, 0.5, 0.5], [1.0, 0.0, 0.0], [0.25, 0.25, 0.5]])
     loss, grad = graded(cross_entropy, P, e)

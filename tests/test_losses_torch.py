@@ -1,4 +1,4 @@
-"""Optional: the losses and log_softmax give PyTorch's values and gradients (float64), edges included.
+"""Optional: the losses and log_softmax give PyTorch's values and gradients (float64), edges too.
 
 Skipped when PyTorch is not installed (tests/test_losses.py checks the same functions against
 numpy formulas). Special values (0 and 1 for probabilities, ±1000, ±inf and nan for scores)

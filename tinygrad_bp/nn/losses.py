@@ -80,7 +80,7 @@ def cross_entropy_with_logits(logits: Value, expected) -> Value:
 
     ``expected`` takes the forms ``cross_entropy`` takes. The log-softmax is computed stably,
     so logits of ±1000 give finite losses and gradients. One primitive op: its gradient is
-    (softmax(z) - e) / N, a single step of work per batch.
+    (softmax(z) - e) / N, and a drawing or a backward walk meets one node, not a dozen.
     """
     z = _operand("cross_entropy_with_logits", "logits", logits)
     rows = _target_rows("cross_entropy_with_logits", "logits", z.shape, expected)

@@ -1,9 +1,10 @@
 """Losses as primitive ops: one node each, whose rule is the gradient people write by hand.
 
-In every op here ``a`` is what the model computed and ``b`` the target, a constant: the loss
-functions (``nn.losses``) refuse a target that wants a gradient, so backward returns ``None``
-for it. ``n`` is what the loss averages over: the rows (cross-entropy) or the elements (binary
-cross-entropy).
+In every op here ``a`` is what the model computed and ``b`` the target. The squared error's
+target may be a Value with a gradient of its own; the cross-entropies' targets are data (their
+loss functions in ``nn.losses`` refuse a target that wants a gradient), so their backward
+returns ``None`` for ``b``. ``n`` is what a loss averages over: the rows (cross-entropy) or the
+elements (binary cross-entropy).
 """
 
 from __future__ import annotations
