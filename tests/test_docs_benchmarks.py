@@ -50,7 +50,7 @@ def test_seeds_scores_quoted_are_the_tutorials():
 
 def test_every_command_shown_runs_an_existing_benchmark_with_known_options():
     commands = re.findall(r"^python (benchmarks/\S+\.py)(.*)$", DOC, re.M)
-    assert len(commands) == 3
+    assert len(commands) == 4
     for script, options in commands:
         help_text = subprocess.run([sys.executable, str(ROOT / script), "--help"],
                                    capture_output=True, text=True, check=True).stdout
@@ -73,3 +73,18 @@ def test_drawing_figures_agree_with_their_table():
     assert max(dot for dot, _ in rows.values()) < 0.2  # "the DOT text stays under 0.2 s"
     chapter = (ROOT / "docs" / "09-drawing.md").read_text(encoding="utf-8")
     assert f"second for 1,000 nodes and {round(rows[4999][1])} s for 5,000" in chapter
+
+
+def test_cross_entropy_ratios_are_the_quotients_of_their_medians():
+    text = SECTIONS["Cross-entropy from scores: the fused op against compositions"]
+    rows = re.findall(r"^\| ([a-z_ ]+) \| ([\d.]+) \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|$",
+                      text, re.M)
+    medians = {name: float(median) for name, median, _ in rows}
+    assert len(rows) == 4
+    fused = medians["fused cross_entropy_with_logits"]
+    for name, median, ratio in rows:
+        assert abs(float(median) / fused - float(ratio)) <= 0.005, name
+    softmax_route = medians["softmax then cross_entropy"]
+    assert f"takes {fused / softmax_route:.2f} of the softmax route" in text
+    checking = 1 - medians["the fused op alone"] / fused
+    assert 0.15 < checking < 0.25 and "about a fifth of its own time goes" in text

@@ -79,7 +79,7 @@ def printed() -> str:
 
 def test_every_output_block_is_what_its_code_prints():
     pairs = chapter()["pairs"]
-    assert len(pairs) == 12
+    assert len(pairs) == 14
     for code, shown, actual in pairs:
         assert shown == actual, f"the block\n{code}\nprints\n{actual}"
 
@@ -130,6 +130,27 @@ def test_the_loss_gradients_for_a_confident_mistake():
     assert f"softmax + cross-entropy, dE/da: {entropy.round(4).tolist()}" in printed()
     assert round(entropy[0] / squared[0]) == 58      # "nearly 58 times larger"
     assert "nearly 58 times larger" in chapter()["prose"]
+
+
+def test_cross_entropy_from_labels_and_scores():
+    scores, classes = np.array([[2.0, 1.0, 0.1], [1000.0, -1000.0, 0.0]]), [0, 1]
+    log_p = scores - np.logaddexp.reduce(scores, axis=1, keepdims=True)   # stable log-softmax
+    rows = -log_p[[0, 1], classes]
+    assert rows[1] == 2000.0 and f"{rows.round(4).tolist()}" == "[0.417, 2000.0]"
+    p = np.exp(log_p)
+    grad = (p - np.eye(3)[classes]) / 2                   # (softmax - one-hot) / N
+    assert f"{round(rows.mean(), 4)} {grad.round(4).tolist()}" in printed()
+    assert np.exp(scores[1] - scores[1].max()).tolist() == [1.0, 0.0, 0.0]  # so -log 0 = inf
+    assert "inf\n[0.417, 2000.0]\n" in printed()
+    assert "cross_entropy_with_logits: expected[1]: class label 3 is not a class index 0..2" \
+        in printed()
+
+
+def test_binary_cross_entropy_clamps_and_the_logits_version_does_not():
+    first = math.log1p(math.exp(-3.0))                    # -log sigmoid(3)
+    assert round(first, 2) == 0.05 and "about 0.05, either way" in chapter()["prose"]
+    clamped, exact = (first + 100) / 2, (first + 1000) / 2  # -log sigmoid(-1000) = 1000
+    assert f"{round(clamped, 4)}\n{round(exact, 4)}\n" in printed()
 
 
 def test_vanishing_deltas_ratios_are_four_and_two_hundred():

@@ -15,17 +15,21 @@ import numpy as np
 import pytest
 
 import tinygrad_bp as tg
+from tinygrad_bp import losses
 from tinygrad_bp.losses import half_squared_error
-from tinygrad_bp.ops import OPS, Op
+from tinygrad_bp.nn import log_softmax
+from tinygrad_bp.ops import OPS, HalfSquaredError, Op
 from tinygrad_bp.value import _unary
 
-ANY, POS, AWAY = "any", "positive", "away from 0"
+ANY, POS, AWAY, PROB = "any", "positive", "away from 0", "probability"
 
 
 def make(kind: str, shape: tuple, rng: np.random.Generator):
     """Input data of ``shape`` in the op's safe domain: a float for (), else a float64 array."""
     if kind == POS:
         x = rng.uniform(0.5, 2.0, size=shape)
+    elif kind == PROB:  # inside (0, 1), away from the ends where logs and slopes blow up
+        x = rng.uniform(0.05, 0.95, size=shape)
     else:
         x = rng.uniform(-2.0, 2.0, size=shape)
         if kind == AWAY:  # relu's kink and a divisor's pole stay >= 0.3 away
@@ -150,9 +154,58 @@ for label, shape in [("scalars", S), ("vectors", V), ("matrices", M)]:
 case("stack", "with-constant", lambda a: tg.stack([a, 2.0 * np.ones(n), a]), (ANY, V))
 case("stack", "one", lambda a: tg.stack([a]), (ANY, M))
 
-for label, sa, sb in [("scalars", S, S), ("vectors", V, V), ("batch-row-target", M, R),
-                      ("matrix-scalar-target", M, S)]:
+for label, sa, sb in [("scalars", S, S), ("vectors", V, V), ("matrices", M, M)]:
     case("half_squared_error", label, lambda a, b: half_squared_error(a, b), (ANY, sa), (ANY, sb))
+for label, sa, sb in [("batch-row-target", M, R), ("matrix-scalar-target", M, S)]:
+    # the loss function refuses unequal shapes; the op itself broadcasts like any other
+    case("half_squared_error", "op-" + label, lambda a, b: tg.apply(HalfSquaredError, a, b),
+         (ANY, sa), (ANY, sb))
+
+for label, shape, axis in [("vector", V, -1), ("matrix-rows", M, -1), ("matrix-columns", M, 0),
+                           ("column", C, -1), ("row", R, -1), ("batch-last", (B, m, n), -1),
+                           ("batch-middle", (B, m, n), 1), ("batch-first", (B, m, n), 0)]:
+    case("log_softmax", label, lambda a, axis=axis: log_softmax(a, axis), (ANY, shape))
+
+
+def target_rows(shape: tuple, kind: str) -> np.ndarray:
+    """Fixed target rows for cross-entropy: one-hot, or class probabilities summing to 1."""
+    rng = np.random.default_rng(11)
+    if kind == "one-hot":
+        return np.eye(shape[-1])[rng.integers(0, shape[-1], size=shape[:-1])]
+    weights = rng.uniform(0.1, 1.0, size=shape)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+CLASSIFICATION_TARGETS = [  # (label, scores' shape, target): every form the losses accept
+    ("one-row-index", V, 2), ("one-row-one-hot", V, target_rows(V, "one-hot")),
+    ("one-row-soft", V, target_rows(V, "soft")), ("batch-indices", (4, n), [2, 0, 0, 1]),
+    ("batch-one-hot", M, target_rows(M, "one-hot")),
+    ("batch-soft", (4, n), target_rows((4, n), "soft")),
+    ("batch-of-one", R, np.array([1])), ("two-classes", (3, 2), np.array([1.0, 0.0, 1.0])),
+]
+for label, shape, target in CLASSIFICATION_TARGETS:
+    case("cross_entropy", label, lambda p, t=target: losses.cross_entropy(p, t), (PROB, shape))
+    case("cross_entropy_with_logits", label,
+         lambda z, t=target: losses.cross_entropy_with_logits(z, t), (ANY, shape))
+case("cross_entropy", "through-softmax",
+     lambda z: losses.cross_entropy(tg.nn.softmax(z), [1, 2]), (ANY, M))
+
+
+def binary_targets(shape: tuple, kind: str):
+    """Fixed targets in [0, 1] for binary cross-entropy: 0s and 1s, or anything in between."""
+    y = np.random.default_rng(5).uniform(0.0, 1.0, size=shape)
+    y = np.round(y) if kind == "hard" else y
+    return float(y) if shape == () else y
+
+
+for label, shape in [("scalar", S), ("vector", V), ("column", C), ("matrix", M),
+                     ("batch", (B, m, n))]:
+    for kind in ("hard", "soft"):
+        y = binary_targets(shape, kind)
+        case("binary_cross_entropy", f"{label}-{kind}",
+             lambda p, y=y: losses.binary_cross_entropy(p, y), (PROB, shape))
+        case("binary_cross_entropy_with_logits", f"{label}-{kind}",
+             lambda z, y=y: losses.binary_cross_entropy_with_logits(z, y), (ANY, shape))
 
 ALL_CASES = [param for params in CASES.values() for param in params]
 

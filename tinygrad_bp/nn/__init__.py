@@ -1,7 +1,7 @@
 """Networks built from Values: modules, activations, losses, optimisers, training and saving.
 
 - ``modules``: ``Module``, ``Neuron``, ``Layer``, ``MLP``.
-- ``activations``: activation functions by name (``ACTIVATIONS``), ``softmax``.
+- ``activations``: activation functions by name (``ACTIVATIONS``), ``softmax``, ``log_softmax``.
 - ``losses``: what training makes small (``half_squared_error``, ``cross_entropy``, ...).
 - ``optim``: ``SGD`` and ``Adam``.
 - ``history``: ``History`` and ``Snapshot``, what training records.
@@ -12,10 +12,10 @@ Everything here is built on the engine (``tinygrad_bp.value``, ``ops``); nothing
 """
 
 from . import losses, optim
-from .activations import ACTIVATIONS, softmax
+from .activations import ACTIVATIONS, log_softmax, softmax
 from .history import History, Snapshot
 from .modules import GRANULARITIES, MLP, Layer, Module, Neuron, NeuronView
 from .saving import load, save
 
 __all__ = ["ACTIVATIONS", "GRANULARITIES", "History", "MLP", "Layer", "Module", "Neuron",
-           "NeuronView", "Snapshot", "load", "losses", "optim", "save", "softmax"]
+           "NeuronView", "Snapshot", "load", "log_softmax", "losses", "optim", "save", "softmax"]

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..value import Value
+from ..ops import LogSoftmax
+from ..value import Value, apply
 
 
 def softmax(x: Value, axis: int = -1) -> Value:
@@ -14,6 +15,17 @@ def softmax(x: Value, axis: int = -1) -> Value:
     shifted = x - np.max(x.data, axis=axis, keepdims=True)  # a constant: the result is unchanged
     e = shifted.exp()
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(x: Value, axis: int = -1) -> Value:
+    """log(softmax(x)) along ``axis``, computed stably: finite at x = ±1000, where softmax
+    underflows to 0 and its log would be -inf. One primitive op (``ops.LogSoftmax``)."""
+    x = x if isinstance(x, Value) else Value(x, requires_grad=False)
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) \
+            or not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"log_softmax: axis {axis!r} names no axis of x, which has shape "
+                         f"{x.shape}")
+    return apply(LogSoftmax, x, params=(int(axis),))
 
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {

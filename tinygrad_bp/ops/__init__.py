@@ -19,8 +19,11 @@ give numpy's answers (inf, nan) where ``math`` would raise.
 
 from .base import OPS, Op
 from .elementwise import Add, Div, Exp, Log, Mul, Pow, Power, Relu, Sigmoid, Sub, Tanh
-from .loss import HalfSquaredError
+from .loss import (BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy,
+                   CrossEntropyWithLogits, HalfSquaredError, LogSoftmax)
 from .tensor import GetItem, MatMul, Reshape, Stack, Sum, Transpose
 
-__all__ = ["OPS", "Op", "Add", "Div", "Exp", "GetItem", "HalfSquaredError", "Log", "MatMul", "Mul",
-           "Pow", "Power", "Relu", "Reshape", "Sigmoid", "Stack", "Sub", "Sum", "Tanh", "Transpose"]
+__all__ = ["OPS", "Op", "Add", "BinaryCrossEntropy", "BinaryCrossEntropyWithLogits", "CrossEntropy",
+           "CrossEntropyWithLogits", "Div", "Exp", "GetItem", "HalfSquaredError", "Log",
+           "LogSoftmax", "MatMul", "Mul", "Pow", "Power", "Relu", "Reshape", "Sigmoid", "Stack",
+           "Sub", "Sum", "Tanh", "Transpose"]

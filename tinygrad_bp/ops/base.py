@@ -87,3 +87,13 @@ def positive(a):
 
 def swap_last_axes(x):
     return x.swapaxes(-1, -2)
+
+
+def largest(a, axis):
+    """The max of ``a`` along ``axis``, kept as an axis of length 1, as a constant.
+
+    Subtracting it before ``exp`` keeps exp from overflowing and changes nothing else (softmax
+    and log-softmax do not move when every input moves by the same amount), so, like
+    ``positive``, it carries no gradient.
+    """
+    return a.max(axis=axis, keepdims=True)  # the method: np.max's dispatch costs as much again
