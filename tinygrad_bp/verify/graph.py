@@ -1,0 +1,266 @@
+"""``check_graph``: test each op's derivative rule where the graph used it, and name a wrong one.
+
+``gradcheck`` compares a whole function's gradient with central differences, so it can say which
+*input* is wrong but not which *op*. ``check_graph`` walks the recorded graph instead. At every
+op node it takes the inputs that node saw and an upstream gradient ``g`` drawn at random (shaped
+like the output, so one check covers every output element), and compares the op's
+``backward(g)`` with central differences of ``<g, forward(inputs)>`` in each input element.
+Each rule is checked on its own, so one wrong op among hundreds is named directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import engine
+from ..value import Value
+
+MAX_ELEMENTS = 64
+"""Per input, beyond this many elements a seeded random sample is perturbed (and said so)."""
+
+
+def _forward(node, inputs: list):
+    """The node's op run forward on ``inputs`` (data), with the node's plain parameters."""
+    return node._op.forward(*inputs, *node._args)
+
+
+def _backward(node, g, out, inputs: list) -> list:
+    """Each input's gradient from the node's op for upstream ``g``, shaped like that input.
+
+    ``None`` for an input that needs no gradient (a constant): the engine never uses it.
+    """
+    grads = node._op.backward(g, out, *inputs, *node._args)
+    return [engine._fit(np.asarray(grad, dtype=np.float64), x) if p.requires_grad else None
+            for p, grad, x in zip(node._parents, grads, inputs)]
+
+
+@dataclass(frozen=True)
+class RuleMismatch:
+    """One op node whose rule for one input disagrees with central differences."""
+
+    node: Value  # the op node whose backward is wrong
+    label: str  # its name as ``draw_graph`` shows it (its label, else op and position)
+    op: str  # the op's name
+    input: int  # which input of the op
+    input_label: str
+    element: tuple | None  # the worst element of that input (() for a scalar)
+    analytic: float  # what the op's backward says
+    numeric: float  # what central differences of its forward say
+
+
+@dataclass
+class GraphCheck:
+    """What ``check_graph`` found: ``.ok``, ``.bad``, ``str()`` a table, ``.draw()`` a picture.
+
+    ``analytic`` and ``numeric`` are, for an op with one output element, the local derivative
+    ``dy/dx`` (the rule's answer divided by the random ``g`` it got); for an op with an array
+    output, the element of the gradient of ``<g, y>`` for that node's random ``g``.
+    """
+
+    root: Value
+    bad: list[RuleMismatch] = field(default_factory=list)
+    checked: int = 0  # op nodes whose rules were tested
+    elements: int = 0  # input elements perturbed, over all nodes
+    sampled: list[str] = field(default_factory=list)  # inputs only partly perturbed
+    kinks: int = 0  # elements where the slope jumps and the rule gave one side's slope
+    _checked_ids: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        head = (f"check_graph: {self.checked} op nodes checked, {self.elements} input "
+                f"elements perturbed: ")
+        wrong = len({id(b.node) for b in self.bad})
+        lines = [head + ("every rule agrees with its forward" if self.ok else
+                         f"{wrong} op node{'s' * (wrong != 1)} with a wrong rule")]
+        if self.bad:
+            rows = [("node", "op", "input", "element", "analytic", "numeric")]
+            rows += [(b.label, b.op, f"{b.input} ({b.input_label})", _element(b.element),
+                      f"{b.analytic:.6g}", f"{b.numeric:.6g}") for b in self.bad]
+            widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+            lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+                      for row in rows]
+        lines += [f"sampled: {note}" for note in self.sampled]
+        if self.kinks:
+            lines.append(f"{self.kinks} element{'s' * (self.kinks != 1)} at a kink (left and "
+                         "right slopes differ): accepted where the rule gave a slope between them")
+        return "\n".join(lines)
+
+    def draw(self, **options):
+        """``draw_graph`` of the checked graph: wrong op nodes framed red, right ones green."""
+        from ..viz.graph import draw_graph  # drawing on demand: the engine layer needs no viz
+
+        wrong = {id(b.node) for b in self.bad}
+        colors = {key: "#d62728" if key in wrong else "#2ca02c" for key in self._checked_ids}
+        options.setdefault("title", "check_graph: red = the op's backward disagrees with its "
+                                    "forward, green = agrees")
+        return draw_graph(self.root, colors=colors, **options)
+
+
+def _element(element: tuple | None) -> str:
+    if element is None:
+        return "(a direction)"
+    return "-" if element == () else str(tuple(int(i) for i in element))
+
+
+def check_graph(y: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1e-5,
+                max_elements: int = MAX_ELEMENTS, seed: int = 0) -> GraphCheck:
+    """Check every op node's derivative rule in the graph of ``y`` at the inputs it saw.
+
+    For each input that needs a gradient, each element is moved by ``±eps`` and that op's
+    forward re-run; the rule passes where ``|analytic - numeric| <= atol + rtol * |numeric|``.
+    Inputs with more than ``max_elements`` elements get a seeded random sample of them plus
+    one random direction through all of them (a wrong element outside the sample is then
+    found by halving). Nothing in the graph changes: no data, no gradient.
+    """
+    if not isinstance(y, Value):
+        raise TypeError(f"check_graph takes the Value a graph computed, not {type(y).__name__}")
+    if eps <= 0 or max_elements < 1:
+        raise ValueError(f"check_graph: eps must be > 0 and max_elements >= 1, "
+                         f"got eps={eps!r}, max_elements={max_elements!r}")
+    rng = np.random.default_rng(seed)
+    order = engine.topological_order(y)
+    names = _names(order)
+    report = GraphCheck(y)
+    for node in order:
+        if node._op is not None and any(p.requires_grad for p in node._parents):
+            _check_node(node, names, rng, report, (eps, atol, rtol, max_elements))
+    return report
+
+
+def _names(order: list) -> dict[int, str]:
+    from ..viz.labels import node_names  # the drawing's names, so the table and draw() agree
+
+    return node_names(order)
+
+
+def _check_node(node, names, rng, report: GraphCheck, settings) -> None:
+    eps, atol, rtol, max_elements = settings
+    inputs = [p.data for p in node._parents]
+    out = _forward(node, inputs)
+    if np.size(out) == 1:
+        # one output element: report dy/dx itself; a random g still catches a rule ignoring g
+        g = float(rng.uniform(0.5, 2.0) * rng.choice((-1.0, 1.0)))
+        g = g if type(out) is float else np.full(np.shape(out), g)
+        unit = float(np.reshape(g, -1)[0])
+    else:
+        g, unit = rng.standard_normal(np.shape(out)), 1.0
+    grads = _backward(node, g, out, inputs)
+    report.checked += 1
+    report._checked_ids.add(id(node))
+    for k, grad in enumerate(grads):
+        if grad is None:
+            continue
+        probe = _Probe(node, inputs, k, out, g, unit, eps)
+        size = int(np.size(inputs[k]))
+        if size <= max_elements:
+            elements = np.arange(size)
+        else:
+            elements = np.sort(rng.choice(size, max_elements, replace=False))
+            report.sampled.append(
+                f"{names[id(node)]} input {k} ({names[id(node._parents[k])]}): {max_elements} "
+                f"of {size} elements, and one random direction through all of them")
+        analytic = np.reshape(grad, -1) / unit
+        worst, kinks = _worst(probe, analytic, elements, atol, rtol)
+        report.elements += len(elements)
+        report.kinks += kinks
+        if worst is None and size > max_elements:
+            worst = _search(probe, analytic, rng.standard_normal(size), atol, rtol)
+        if worst is not None:
+            flat, numeric = worst
+            element = np.unravel_index(flat, np.shape(inputs[k])) if np.ndim(inputs[k]) else ()
+            report.bad.append(RuleMismatch(
+                node, names[id(node)], node._op.name, k, names[id(node._parents[k])],
+                tuple(int(i) for i in element), float(analytic[flat]), float(numeric)))
+
+
+class _Probe:
+    """``<g, forward(inputs with input k moved)> - <g, forward(inputs)>`` for one input."""
+
+    def __init__(self, node, inputs, k, out, g, unit, eps):
+        self.node, self.inputs, self.k, self.out, self.g = node, inputs, k, out, g
+        self.unit, self.eps = unit, eps
+        self.base = np.array(inputs[k], dtype=np.float64)
+
+    def change(self, step: np.ndarray) -> float:
+        """How ``<g, y>`` changes when input k moves by ``step`` (flat, like the input)."""
+        moved = self.base + step.reshape(self.base.shape)
+        inputs = list(self.inputs)
+        inputs[self.k] = float(moved) if moved.ndim == 0 else moved
+        diff = np.asarray(_forward(self.node, inputs), dtype=np.float64) - np.asarray(self.out)
+        return float(np.sum(self.g * diff)) / self.unit  # differences first: no cancellation
+
+    def slopes(self, direction: np.ndarray, eps: float) -> tuple[float, float, float]:
+        """Central, right and left difference quotients along ``direction``, step ``eps``."""
+        plus, minus = self.change(eps * direction), self.change(-eps * direction)
+        return (plus - minus) / (2 * eps), plus / eps, -minus / eps
+
+    def verdict(self, direction: np.ndarray, analytic: float, atol: float, rtol: float):
+        """``(excess, numeric, kink)``: excess <= 0 when the rule agrees along ``direction``.
+
+        Where central differences disagree, two smaller steps follow (steep curvature, as in
+        log near 0, needs them), then the one-sided slopes: at a kink (relu at 0) central
+        differences average the two sides, and any slope between them is a fair answer.
+        """
+        central, right, left = self.slopes(direction, self.eps)
+        excess = _excess(analytic, central, atol, rtol)
+        if excess <= 0:
+            return excess, central, False
+        for eps in (self.eps * 1e-2, self.eps * 1e-4):
+            if _excess(analytic, self.slopes(direction, eps)[0], atol, rtol) <= 0:
+                return 0.0, central, False
+        tol = atol + rtol * max(abs(right), abs(left))
+        if min(right, left) - tol <= analytic <= max(right, left) + tol:
+            return 0.0, central, abs(right - left) > 10 * tol
+        return excess, central, False
+
+
+def _excess(analytic: float, numeric: float, atol: float, rtol: float) -> float:
+    """How far past the tolerance the two values are (<= 0: they agree); NaN on one side fails."""
+    if np.isnan(analytic) and np.isnan(numeric):
+        return -np.inf
+    excess = abs(analytic - numeric) - (atol + rtol * abs(numeric))
+    return np.inf if np.isnan(excess) else excess
+
+
+def _worst(probe: _Probe, analytic, elements, atol, rtol):
+    """The failing element with the largest excess and its numeric slope, and the kinks seen."""
+    worst, kinks, basis = None, 0, np.zeros(probe.base.size)
+    for flat in elements:
+        basis[flat] = 1.0
+        excess, numeric, kink = probe.verdict(basis, analytic[flat], atol, rtol)
+        basis[flat] = 0.0
+        kinks += kink
+        if excess > 0 and (worst is None or excess > worst[0]):
+            worst = (excess, int(flat), numeric)
+    return (None if worst is None else worst[1:]), kinks
+
+
+def _search(probe: _Probe, analytic, direction, atol, rtol):
+    """A failing element outside the sample: check a random direction, then halve the support.
+
+    The directional derivative of ``<g, y>`` along ``d`` is ``<analytic, d>`` when the rule is
+    right; a wrong element shows up in every half that holds it, so halving finds it in about
+    ``2 log2(size)`` forward runs.
+    """
+    def misfit(support):
+        d = np.zeros_like(direction)
+        d[support] = direction[support]
+        excess, _, _ = probe.verdict(d, float(analytic @ d), atol, rtol)
+        return excess
+
+    support = np.arange(direction.size)
+    if misfit(support) <= 0:
+        return None
+    while support.size > 1:
+        halves = np.array_split(support, 2)
+        support = max(halves, key=misfit)
+    found, _ = _worst(probe, analytic, support, atol, rtol)
+    return found
