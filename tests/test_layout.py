@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_bp"
 
-ENGINE = {"value", "engine", "ops", "checks", "errors"}
+ENGINE = {"value", "engine", "ops", "checks", "errors", "verify"}
 LAYER = {**{name: "engine" for name in ENGINE}, "nn": "nn", "data": "data",
          "tutorial": "tutorial", "viz": "viz", "cli": "cli"}
 ALLOWED = {  # which layers each layer may import (besides itself)
@@ -23,6 +23,9 @@ ALLOWED = {  # which layers each layer may import (besides itself)
 LAZY = {  # layers a module may import inside its functions only, so importing it loads nothing:
     # History.plot() and .save_page() draw with viz when called; nn itself never needs viz
     "tinygrad_bp.nn.history": {"viz"},
+    # a check report's .draw() and .plot(), and the drawing's node names in its table
+    "tinygrad_bp.verify.graph": {"viz"},
+    "tinygrad_bp.verify.sweep": {"viz"},
 }
 OLD_PATHS = {"losses": "nn.losses", "optim": "nn.optim", "saving": "nn.saving",
              "splits": "data.splits", "casestudy": "tutorial.casestudy"}
@@ -101,6 +104,20 @@ def test_lazy_imports_are_inside_functions_and_the_check_sees_both_kinds() -> No
                        "        g = lambda: __import__('c')\nif x:\n    import d\n")
     found = sorted((n.names[0].name, inside) for n, inside in _import_statements(sample))
     assert found == [("a", False), ("b", True), ("d", False)]
+
+
+def test_the_verify_modules_import_drawing_code_inside_functions_only() -> None:
+    for path in (PACKAGE / "verify" / "graph.py", PACKAGE / "verify" / "sweep.py"):
+        assert {_layer(t) for t in _imports(path, lazy=True)} == {"viz"}
+        assert not {_layer(t) for t in _imports(path, lazy=False)} & {"viz"}
+
+
+def test_the_verification_tools_load_no_drawing_code_until_asked() -> None:
+    code = ("import sys, tinygrad_bp.verify; "
+            "print(sorted(m for m in sys.modules if m.startswith('tinygrad_bp.viz')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PACKAGE.parent, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_no_import_circle_between_modules() -> None:

@@ -3,7 +3,7 @@
 The layers, each importing only the ones above it:
 
 - the engine: ``Value`` (``value``), the backward walk (``engine``), the primitive ops (``ops``),
-  derivative checks (``gradcheck``), errors (``errors``);
+  derivative checks (``checks``, and ``verify``: which op is wrong), errors (``errors``);
 - ``nn``: modules, activations, losses, optimisers, saving;  ``data``: load, scale, split, score;
 - ``tutorial``: the tutorial's functions, its case study, the samples the drawings use;
 - ``viz``: drawings;  and ``cli``, the ``tinygrad-bp`` command, which nothing imports.
@@ -24,6 +24,8 @@ _EXPORTS = {  # public name -> the module (relative to this package) that define
     "DataError": "errors", "GradcheckError": "errors", "TinygradBPError": "errors",
     "check_grads": "checks", "gradcheck": "checks", "numerical_gradient": "checks",
     "OPS": "ops", "Op": "ops",
+    "EpsSweep": "verify", "GraphCheck": "verify", "TaylorReport": "verify",
+    "check_graph": "verify", "eps_sweep": "verify", "taylor_test": "verify",
     "Value": "value", "apply": "value", "stack": "value", "zero_grad": "value",
     "Figure": "viz", "RenderError": "viz", "backward_steps": "viz", "draw_graph": "viz",
     "draw_network": "viz", "explain_backward": "viz", "save_backward_frames": "viz",
@@ -62,5 +64,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .nn import losses, optim
     from .ops import OPS, Op
     from .value import Value, apply, stack, zero_grad
+    from .verify import (EpsSweep, GraphCheck, TaylorReport, check_graph, eps_sweep,
+                         taylor_test)
     from .viz import (Figure, RenderError, backward_steps, draw_graph, draw_network,
                       explain_backward, save_backward_frames)

@@ -19,6 +19,8 @@ from ..value import Value
 
 MAX_ELEMENTS = 64
 """Per input, beyond this many elements a seeded random sample is perturbed (and said so)."""
+ROUNDING = 8 * np.finfo(np.float64).eps
+"""The relative rounding a forward's outputs may carry (sums of many terms carry some)."""
 
 
 def _forward(node, inputs: list):
@@ -63,8 +65,10 @@ class GraphCheck:
     bad: list[RuleMismatch] = field(default_factory=list)
     checked: int = 0  # op nodes whose rules were tested
     elements: int = 0  # input elements perturbed, over all nodes
-    sampled: list[str] = field(default_factory=list)  # inputs only partly perturbed
+    sampled: list[tuple[str, int]] = field(default_factory=list)  # ("node input k", size)
+    max_elements: int = MAX_ELEMENTS
     kinks: int = 0  # elements where the slope jumps and the rule gave one side's slope
+    unchecked: int = 0  # elements not finite, or where the forward is not finite around them
     _checked_ids: set[int] = field(default_factory=set, repr=False)
 
     @property
@@ -87,10 +91,18 @@ class GraphCheck:
             widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
             lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
                       for row in rows]
-        lines += [f"sampled: {note}" for note in self.sampled]
+        if self.sampled:
+            largest = max(size for _, size in self.sampled)
+            lines.append(f"sampled: {len(self.sampled)} input{'s' * (len(self.sampled) != 1)} "
+                         f"larger than {self.max_elements} elements (the largest {largest}): "
+                         f"{self.max_elements} elements of each, and one random direction "
+                         "through all of them")
         if self.kinks:
             lines.append(f"{self.kinks} element{'s' * (self.kinks != 1)} at a kink (left and "
                          "right slopes differ): accepted where the rule gave a slope between them")
+        if self.unchecked:
+            lines.append(f"{self.unchecked} element{'s' * (self.unchecked != 1)} not checked: "
+                         "they, or the forward around them, are not finite (log at 0, say)")
         return "\n".join(lines)
 
     def draw(self, **options):
@@ -128,7 +140,7 @@ def check_graph(y: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1
     rng = np.random.default_rng(seed)
     order = engine.topological_order(y)
     names = _names(order)
-    report = GraphCheck(y)
+    report = GraphCheck(y, max_elements=max_elements)
     for node in order:
         if node._op is not None and any(p.requires_grad for p in node._parents):
             _check_node(node, names, rng, report, (eps, atol, rtol, max_elements))
@@ -164,13 +176,13 @@ def _check_node(node, names, rng, report: GraphCheck, settings) -> None:
             elements = np.arange(size)
         else:
             elements = np.sort(rng.choice(size, max_elements, replace=False))
-            report.sampled.append(
-                f"{names[id(node)]} input {k} ({names[id(node._parents[k])]}): {max_elements} "
-                f"of {size} elements, and one random direction through all of them")
+            report.sampled.append((f"{names[id(node)]} input {k}", size))
         analytic = np.reshape(grad, -1) / unit
-        worst, kinks = _worst(probe, analytic, elements, atol, rtol)
+        counts = {}
+        worst = _worst(probe, analytic, elements, atol, rtol, counts)
         report.elements += len(elements)
-        report.kinks += kinks
+        report.kinks += counts.get("kink", 0)
+        report.unchecked += counts.get("unchecked", 0)
         if worst is None and size > max_elements:
             worst = _search(probe, analytic, rng.standard_normal(size), atol, rtol)
         if worst is not None:
@@ -185,62 +197,84 @@ class _Probe:
     """``<g, forward(inputs with input k moved)> - <g, forward(inputs)>`` for one input."""
 
     def __init__(self, node, inputs, k, out, g, unit, eps):
-        self.node, self.inputs, self.k, self.out, self.g = node, inputs, k, out, g
-        self.unit, self.eps = unit, eps
+        self.node, self.inputs, self.k, self.g = node, inputs, k, g
+        self.out, self.unit, self.eps = np.asarray(out, dtype=np.float64), unit, eps
         self.base = np.array(inputs[k], dtype=np.float64)
+        self.finite = bool(np.isfinite(self.out).all())  # an inf output absorbs any step
 
-    def change(self, step: np.ndarray) -> float:
-        """How ``<g, y>`` changes when input k moves by ``step`` (flat, like the input)."""
+    def change(self, step: np.ndarray) -> tuple[float, float]:
+        """How ``<g, y>`` changes when input k moves by ``step`` (flat, like the input), and
+        ``sum |g| |y|`` over the outputs that moved, the size of their rounding."""
         moved = self.base + step.reshape(self.base.shape)
         inputs = list(self.inputs)
         inputs[self.k] = float(moved) if moved.ndim == 0 else moved
-        diff = np.asarray(_forward(self.node, inputs), dtype=np.float64) - np.asarray(self.out)
-        return float(np.sum(self.g * diff)) / self.unit  # differences first: no cancellation
+        with np.errstate(all="ignore"):  # a step off the domain (log below 0) answers nan
+            new = np.asarray(_forward(self.node, inputs), dtype=np.float64)
+            changed = new != self.out  # outputs left alone add nothing, an inf included
+            diff = np.where(changed, new - self.out, 0.0)  # differences first: no cancellation
+            size = float(np.sum(np.abs(self.g) * np.abs(np.where(changed, new, 0.0))))
+            return float(np.sum(self.g * diff)) / self.unit, size / abs(self.unit)
 
-    def slopes(self, direction: np.ndarray, eps: float) -> tuple[float, float, float]:
-        """Central, right and left difference quotients along ``direction``, step ``eps``."""
-        plus, minus = self.change(eps * direction), self.change(-eps * direction)
-        return (plus - minus) / (2 * eps), plus / eps, -minus / eps
+    def slopes(self, direction: np.ndarray, eps: float) -> tuple[float, float, float, float]:
+        """Central, right and left difference quotients along ``direction`` for step ``eps``,
+        and how much rounding in the forward can move the central one."""
+        (plus, size_plus), (minus, size_minus) = (self.change(eps * direction),
+                                                  self.change(-eps * direction))
+        noise = ROUNDING * (size_plus + size_minus) / (2 * eps)
+        with np.errstate(all="ignore"):
+            return (plus - minus) / (2 * eps), plus / eps, -minus / eps, noise
 
     def verdict(self, direction: np.ndarray, analytic: float, atol: float, rtol: float):
-        """``(excess, numeric, kink)``: excess <= 0 when the rule agrees along ``direction``.
+        """``(excess, numeric, state)``; state is "ok", "kink", "unchecked" or "wrong".
 
         Where central differences disagree, two smaller steps follow (steep curvature, as in
         log near 0, needs them), then the one-sided slopes: at a kink (relu at 0) central
         differences average the two sides, and any slope between them is a fair answer.
+        Where the forward is not finite on both sides at every step, or the input itself is not
+        (inf plus a step is inf), nothing can be said; nor where the rule seems wrong but the
+        output holds an inf, which may have absorbed the step.
         """
-        central, right, left = self.slopes(direction, self.eps)
-        excess = _excess(analytic, central, atol, rtol)
-        if excess <= 0:
-            return excess, central, False
-        for eps in (self.eps * 1e-2, self.eps * 1e-4):
-            if _excess(analytic, self.slopes(direction, eps)[0], atol, rtol) <= 0:
-                return 0.0, central, False
-        tol = atol + rtol * max(abs(right), abs(left))
+        if not np.isfinite(self.base.reshape(-1)[direction != 0]).all():
+            return 0.0, float("nan"), "unchecked"
+        first = None
+        for eps in (self.eps, self.eps * 1e-2, self.eps * 1e-4):
+            central, right, left, noise = slopes = self.slopes(direction, eps)
+            if not np.isfinite(central):
+                continue
+            if _excess(analytic, central, atol, rtol, noise) <= 0:
+                return 0.0, central, "ok"
+            first = first or slopes
+        if first is None:
+            return 0.0, float("nan"), "unchecked"
+        central, right, left, noise = first
+        tol = atol + rtol * max(abs(right), abs(left)) + 2 * noise
         if min(right, left) - tol <= analytic <= max(right, left) + tol:
-            return 0.0, central, abs(right - left) > 10 * tol
-        return excess, central, False
+            return 0.0, central, "kink" if abs(right - left) > 10 * tol else "ok"
+        if not self.finite:
+            return 0.0, central, "unchecked"
+        return _excess(analytic, central, atol, rtol, noise), central, "wrong"
 
 
-def _excess(analytic: float, numeric: float, atol: float, rtol: float) -> float:
+def _excess(analytic: float, numeric: float, atol: float, rtol: float, noise: float) -> float:
     """How far past the tolerance the two values are (<= 0: they agree); NaN on one side fails."""
-    if np.isnan(analytic) and np.isnan(numeric):
+    if analytic == numeric or (np.isnan(analytic) and np.isnan(numeric)):
         return -np.inf
-    excess = abs(analytic - numeric) - (atol + rtol * abs(numeric))
+    excess = abs(analytic - numeric) - (atol + rtol * abs(numeric) + noise)
     return np.inf if np.isnan(excess) else excess
 
 
-def _worst(probe: _Probe, analytic, elements, atol, rtol):
-    """The failing element with the largest excess and its numeric slope, and the kinks seen."""
-    worst, kinks, basis = None, 0, np.zeros(probe.base.size)
+def _worst(probe: _Probe, analytic, elements, atol, rtol, counts: dict):
+    """The failing element with the largest excess, and its numeric slope; ``counts`` adds up
+    the elements at kinks and those that could not be checked."""
+    worst, basis = None, np.zeros(probe.base.size)
     for flat in elements:
         basis[flat] = 1.0
-        excess, numeric, kink = probe.verdict(basis, analytic[flat], atol, rtol)
+        excess, numeric, state = probe.verdict(basis, analytic[flat], atol, rtol)
         basis[flat] = 0.0
-        kinks += kink
-        if excess > 0 and (worst is None or excess > worst[0]):
+        counts[state] = counts.get(state, 0) + 1
+        if state == "wrong" and (worst is None or excess > worst[0]):
             worst = (excess, int(flat), numeric)
-    return (None if worst is None else worst[1:]), kinks
+    return None if worst is None else worst[1:]
 
 
 def _search(probe: _Probe, analytic, direction, atol, rtol):
@@ -253,8 +287,8 @@ def _search(probe: _Probe, analytic, direction, atol, rtol):
     def misfit(support):
         d = np.zeros_like(direction)
         d[support] = direction[support]
-        excess, _, _ = probe.verdict(d, float(analytic @ d), atol, rtol)
-        return excess
+        excess, _, state = probe.verdict(d, float(analytic @ d), atol, rtol)
+        return excess if state == "wrong" else 0.0
 
     support = np.arange(direction.size)
     if misfit(support) <= 0:
@@ -262,5 +296,4 @@ def _search(probe: _Probe, analytic, direction, atol, rtol):
     while support.size > 1:
         halves = np.array_split(support, 2)
         support = max(halves, key=misfit)
-    found, _ = _worst(probe, analytic, support, atol, rtol)
-    return found
+    return _worst(probe, analytic, support, atol, rtol, {})

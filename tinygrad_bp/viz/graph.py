@@ -11,6 +11,7 @@ the same on every run.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from .. import engine
@@ -39,7 +40,8 @@ ADVICE = ("draw a part of it (draw_graph of an intermediate value), fewer rows o
 
 def draw_graph(value, rankdir: str = "LR", show_grad: bool = True,
                show_derivatives: bool | None = None, title: str | None = None,
-               max_nodes: int | None = MAX_NODES) -> Figure:
+               max_nodes: int | None = MAX_NODES,
+               colors: Mapping[int, str] | None = None) -> Figure:
     """Draw the graph that computed ``value``, as it stands (run ``backward()`` first for grads).
 
     ``rankdir``: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs on top).
@@ -47,19 +49,21 @@ def draw_graph(value, rankdir: str = "LR", show_grad: bool = True,
     ``show_derivatives=True``, are blanks to fill in. Constants (``requires_grad=False``, like
     the ``2`` in ``2 * x``) are dashed and have no grad. A graph of more than ``max_nodes``
     nodes is a ``ValueError`` saying how to draw less (``None``: no limit; the DOT text of any
-    size is quick, laying it out is not). Returns a ``graphviz.Digraph``.
+    size is quick, laying it out is not). ``colors`` frames nodes in a colour, keyed by
+    ``id(node)`` (``check_graph``'s red and green). Returns a ``graphviz.Digraph``.
     """
     if show_derivatives is None:
         show_derivatives = show_grad
     return build_graph(value, rankdir=rankdir, show_grad=show_grad,
-                       show_derivatives=show_derivatives, title=title, max_nodes=max_nodes)
+                       show_derivatives=show_derivatives, title=title, colors=colors,
+                       max_nodes=max_nodes)
 
 
 def build_graph(root, *, rankdir: str = "LR", show_grad: bool = True,
                 show_derivatives: bool = True, title: str | None = None,
                 grads: dict[int, Any] | None = None, widths: dict[int, int] | None = None,
                 highlight=None, max_nodes: int | None = None,
-                function: str = "draw_graph") -> Figure:
+                function: str = "draw_graph", colors: Mapping[int, str] | None = None) -> Figure:
     """``draw_graph`` with the walk-through's extras.
 
     ``grads`` (by ``id()``) replaces the nodes' own gradients, a missing entry printing as a
@@ -100,7 +104,8 @@ def build_graph(root, *, rankdir: str = "LR", show_grad: bool = True,
         if highlight is not None and role is None:
             role = "plain"
         label = _node_label(node, names[key], grad, show_grad or grads is not None,
-                            (widths or {}).get(key, len(BLANK)), uses[key], role)
+                            (widths or {}).get(key, len(BLANK)), uses[key], role,
+                            (colors or {}).get(key))
         dot.node(ids[key], f"<{label}>")
 
     for node in nodes:
@@ -150,7 +155,7 @@ def _grad_cell(node, grad, show: bool, width: int) -> str:
 
 
 def _node_label(node, name: str, grad, show_grad: bool, width: int, uses: int,
-                role: str | None) -> str:
+                role: str | None, color: str | None = None) -> str:
     """One node as an HTML-like table: op and name on top, then data, then grad."""
     constant = not node.requires_grad
     gray = COLOR["const"]
@@ -176,6 +181,8 @@ def _node_label(node, name: str, grad, show_grad: bool, width: int, uses: int,
                     f"used {uses}×: grads add (+=)</td></tr>")
     if constant:  # one dashed box: a constant is not part of the gradient's path
         frame = f'border="1" style="dashed" color="{gray}" cellborder="0"'
+    elif color is not None:
+        frame = f'border="3" color="{esc(color)}" cellborder="1"'
     elif role is not None:  # a frame: every node has the border, so none moves when lit
         color = {"fresh": COLOR["hot"], "source": COLOR["source"]}.get(role, "white")
         frame = f'border="3" color="{color}" cellborder="1"'
