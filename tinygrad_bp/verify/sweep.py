@@ -62,10 +62,10 @@ class EpsSweep:
                           log_y=True, marker_x=self.best_eps)
 
     def __str__(self) -> str:
-        lines = [f"eps_sweep: best eps {self.best_eps:.0e} (error {self.errors[self._best()]:.1e}; "
-                 f"the slopes checked are up to {self.slope:.2g})",
-                 f"{'eps':>7}  error"]
         best = self._best()
+        lines = [(f"eps_sweep: best eps {self.best_eps:.0e}, error {self.errors[best]:.1e} "
+                  f"(on slopes up to {self.slope:.2g} in size)"),
+                 f"{'eps':>7}  error"]
         lines += [f"{eps:7.1e}  {error:.1e}" + ("  <- best" if i == best else "")
                   for i, (eps, error) in enumerate(zip(self.eps, self.errors))]
         return "\n".join(lines)
