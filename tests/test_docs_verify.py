@@ -1,4 +1,4 @@
-"""Chapter 8's part on check_graph, taylor_test and eps_sweep, and examples/15_find_the_wrong_op.py.
+"""Chapter 8's part on check_graph, taylor_test and eps_sweep, and examples/17_find_the_wrong_op.py.
 
 The numbers the example prints are derived here from the tutorial's published outputs and
 calculus (the sigmoid's slope y (1 - y)); the counts from the loss's structure; the defaults
@@ -24,7 +24,7 @@ from tinygrad_bp import engine
 from tinygrad_bp.verify import graph, taylor
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "15_find_the_wrong_op.py"
+EXAMPLE = ROOT / "examples" / "17_find_the_wrong_op.py"
 CHAPTER = (ROOT / "docs" / "08-verifying-your-own-op.md").read_text(encoding="utf-8")
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -47,7 +47,7 @@ def example():
 
 
 def test_the_chapter_shows_exactly_what_the_example_prints(printed):
-    block = re.search(r"\$ python examples/15_find_the_wrong_op.py\n(.*?)```", CHAPTER, re.S)
+    block = re.search(r"\$ python examples/17_find_the_wrong_op.py\n(.*?)```", CHAPTER, re.S)
     assert block.group(1).splitlines() == printed
 
 
@@ -126,7 +126,7 @@ def test_the_example_saves_the_chapters_picture(tmp_path):
     done = subprocess.run([sys.executable, str(EXAMPLE), "--plot", str(target)], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == f"eps_sweep: saved {target}"
-    assert "python examples/15_find_the_wrong_op.py --plot docs/images/eps-sweep.svg" in CHAPTER
+    assert "python examples/17_find_the_wrong_op.py --plot docs/images/eps-sweep.svg" in CHAPTER
     for svg in (target, ROOT / "docs" / "images" / "eps-sweep.svg"):
         labels = [p.get("data-label") for p in ET.parse(svg).iter(f"{SVG}path")
                   if p.get("data-label")]
@@ -135,4 +135,4 @@ def test_the_example_saves_the_chapters_picture(tmp_path):
 
 
 def test_the_example_says_how_to_run_it():
-    assert "python examples/15_find_the_wrong_op.py" in EXAMPLE.read_text(encoding="utf-8")
+    assert "python examples/17_find_the_wrong_op.py" in EXAMPLE.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ factor ``1 - y`` forgotten), drives the tutorial's 2-1-2 network. Three tools lo
    with no step size to choose;
 3. ``tg.eps_sweep`` shows why gradcheck's eps is where it is (``--plot FILE.svg`` saves it).
 
-    python examples/15_find_the_wrong_op.py [--plot FILE.svg]
+    python examples/17_find_the_wrong_op.py [--plot FILE.svg]
 """
 
 import math
