@@ -69,10 +69,11 @@ class GraphCheck:
     max_elements: int = MAX_ELEMENTS
     kinks: int = 0  # elements where the slope jumps and the rule gave one side's slope
     unchecked: int = 0  # elements not finite, or where the forward is not finite around them
-    _checked_ids: set[int] = field(default_factory=set, repr=False)
+    _checked_ids: set[int] = field(default_factory=set, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
+        """True when every rule checked agrees with central differences of its forward."""
         return not self.bad
 
     def __bool__(self) -> bool:
