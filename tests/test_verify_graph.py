@@ -360,6 +360,45 @@ def test_draw_frames_wrong_nodes_red_and_right_ones_green(planted):
     ET.fromstring(dot.pipe(format="svg"))
 
 
+def test_a_rule_with_too_few_gradients_or_a_wrong_shape_is_an_error_naming_the_node():
+    class HalfMul(Mul):
+        """y = a * b;  da = g * b  (and no db: wrong on purpose)"""
+
+        name = "half_mul_for_tests"
+
+        @staticmethod
+        def backward(g, y, a, b):
+            return (g * b,)
+
+    class WideExp(Op):
+        """y = exp(a);  da = a gradient of the wrong shape (on purpose)"""
+
+        name = "wide_exp_for_tests"
+
+        @staticmethod
+        def forward(a):
+            return np.exp(a)
+
+        @staticmethod
+        def backward(g, y, a):
+            return (np.ones(5),)
+
+    try:
+        x = tg.Value([1.0, 2.0], label="x")
+        p = tg.apply(HalfMul, x, x)
+        p.label = "p"
+        with pytest.raises(ValueError, match="the backward of op 'half_mul_for_tests' at node p "
+                                             "returned 1 gradients for 2 inputs"):
+            tg.check_graph(p.sum())
+        with pytest.raises(ValueError, match=r"at node wide_exp_for_tests1, input 0: a gradient "
+                                             r"of shape \(5,\) does not fit an input of shape "
+                                             r"\(2,\)"):
+            tg.check_graph(tg.apply(WideExp, x).sum())
+    finally:
+        OPS.pop(HalfMul.name, None)
+        OPS.pop(WideExp.name, None)
+
+
 def test_bad_arguments_are_errors_naming_them():
     with pytest.raises(TypeError, match="check_graph takes the Value"):
         tg.check_graph(3.0)

@@ -28,14 +28,24 @@ def _forward(node, inputs: list):
     return node._op.forward(*inputs, *node._args)
 
 
-def _backward(node, g, out, inputs: list) -> list:
+def _backward(node, g, out, inputs: list, name: str) -> list:
     """Each input's gradient from the node's op for upstream ``g``, shaped like that input.
 
-    ``None`` for an input that needs no gradient (a constant): the engine never uses it.
+    ``None`` for an input that needs no gradient (a constant): the engine never uses it. A
+    rule that returns too few gradients, or one of the wrong shape, is named with its node.
     """
-    grads = node._op.backward(g, out, *inputs, *node._args)
-    return [engine._fit(np.asarray(grad, dtype=np.float64), x) if p.requires_grad else None
-            for p, grad, x in zip(node._parents, grads, inputs)]
+    grads = tuple(node._op.backward(g, out, *inputs, *node._args))
+    where = f"check_graph: the backward of op {node._op.name!r} at node {name}"
+    if len(grads) != len(inputs):
+        raise ValueError(f"{where} returned {len(grads)} gradients for {len(inputs)} inputs")
+    fitted = []
+    for k, (parent, grad, x) in enumerate(zip(node._parents, grads, inputs)):
+        try:
+            fitted.append(engine._fit(np.asarray(grad, dtype=np.float64), x)
+                          if parent.requires_grad else None)
+        except ValueError as error:
+            raise ValueError(f"{where}, input {k}: {error}") from None
+    return fitted
 
 
 @dataclass(frozen=True)
@@ -165,7 +175,7 @@ def _check_node(node, names, rng, report: GraphCheck, settings) -> None:
         unit = float(np.reshape(g, -1)[0])
     else:
         g, unit = rng.standard_normal(np.shape(out)), 1.0
-    grads = _backward(node, g, out, inputs)
+    grads = _backward(node, g, out, inputs, names[id(node)])
     report.checked += 1
     report._checked_ids.add(id(node))
     for k, grad in enumerate(grads):
