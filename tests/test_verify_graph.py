@@ -1,7 +1,6 @@
 """tg.check_graph: a wrong rule is named by node, op, input and element; right graphs pass.
 
-The planted bugs are the kinds people make: a wrong slope, a missing factor, a flipped sign, a
-gradient one element off, a rule that ignores the upstream gradient. Each expected analytic and
+The planted bugs (tests/planted_ops.py) are the kinds people make. Each expected analytic and
 numeric value comes from calculus on the planted rule and on the true one, not from the report.
 """
 
@@ -12,86 +11,18 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from planted_ops import planted_ops
 from test_ops_gradcheck import ALL_CASES, make, weigh
 
 import tinygrad_bp as tg
 from tinygrad_bp import engine
 from tinygrad_bp.nn import MLP
 from tinygrad_bp.nn.losses import half_squared_error
-from tinygrad_bp.ops import OPS, GetItem, Mul, Op, Relu, Sigmoid, Sub
+from tinygrad_bp.ops import OPS, Mul, Op, Relu
 from tinygrad_bp.tutorial.samples import tutorial_loss
 from tinygrad_bp.verify import RuleMismatch
 
-
-@pytest.fixture
-def planted():
-    """Ops with one planted bug each (forward right, backward wrong); unregistered afterwards."""
-
-    class CubeSlope(Op):
-        """y = a ** 3;  da = g * 2 * a  (wrong on purpose: 3 * a ** 2)"""
-
-        name, symbol = "cube_slope_for_tests", "cube"
-
-        @staticmethod
-        def forward(a):
-            return a ** 3
-
-        @staticmethod
-        def backward(g, y, a):
-            return (g * 2.0 * a,)
-
-    class MulMissingFactor(Mul):
-        """y = a * b;  da = g * b,  db = g  (wrong on purpose: g * a)"""
-
-        name = "mul_missing_factor_for_tests"
-
-        @staticmethod
-        def backward(g, y, a, b):
-            return g * b, g
-
-    class SubSignFlip(Sub):
-        """y = a - b;  da = g,  db = g  (wrong on purpose: -g)"""
-
-        name = "sub_sign_flip_for_tests"
-
-        @staticmethod
-        def backward(g, y, a, b):
-            return g, g
-
-    class GetItemOffByOne(GetItem):
-        """y = a[index];  da = g added at [index + 1]  (wrong on purpose)"""
-
-        name = "getitem_off_by_one_for_tests"
-
-        @staticmethod
-        def backward(g, y, a, index):
-            da = np.zeros(np.shape(a))
-            np.add.at(da, np.asarray(index) + 1, g)
-            return (da,)
-
-    class SigmoidIgnoresG(Sigmoid):
-        """y = sigmoid(a);  da = y * (1 - y)  (wrong on purpose: times g)"""
-
-        name = "sigmoid_ignores_g_for_tests"
-
-        @staticmethod
-        def backward(g, y, a):
-            return (y * (1.0 - y),)
-
-    class ReluShifted(Relu):
-        """y = max(a, 0);  da = g * (a > 0) shifted one element along the last axis (wrong)"""
-
-        name = "relu_shifted_for_tests"
-
-        @staticmethod
-        def backward(g, y, a):
-            return (np.roll(g * (a > 0), 1, axis=-1),)
-
-    ops = {"cube": CubeSlope, "mul": MulMissingFactor, "sub": SubSignFlip,
-           "getitem": GetItemOffByOne, "sigmoid": SigmoidIgnoresG, "relu": ReluShifted}
-    yield ops
-    for op in ops.values():
-        OPS.pop(op.name, None)
+planted = pytest.fixture(planted_ops)
 
 
 def _only(report) -> RuleMismatch:

@@ -13,73 +13,13 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from planted_ops import planted_ops
 
 import tinygrad_bp as tg
 from tinygrad_bp.nn import MLP
 from tinygrad_bp.nn.losses import half_squared_error
-from tinygrad_bp.ops import OPS, GetItem, Mul, Op, Sigmoid, Sub
 
-
-@pytest.fixture
-def wrong():
-    """Ops whose backward has one planted bug each; unregistered afterwards."""
-
-    class CubeSlope(Op):
-        """y = a ** 3;  da = g * 2 * a  (wrong on purpose: 3 * a ** 2)"""
-
-        name, symbol = "taylor_cube_slope_for_tests", "cube"
-
-        @staticmethod
-        def forward(a):
-            return a ** 3
-
-        @staticmethod
-        def backward(g, y, a):
-            return (g * 2.0 * a,)
-
-    class MulMissingFactor(Mul):
-        """y = a * b;  da = g * b,  db = g  (wrong on purpose)"""
-
-        name = "taylor_mul_missing_factor_for_tests"
-
-        @staticmethod
-        def backward(g, y, a, b):
-            return g * b, g
-
-    class SubSignFlip(Sub):
-        """y = a - b;  da = g,  db = g  (wrong on purpose)"""
-
-        name = "taylor_sub_sign_flip_for_tests"
-
-        @staticmethod
-        def backward(g, y, a, b):
-            return g, g
-
-    class GetItemOffByOne(GetItem):
-        """y = a[index];  da = g added at [index + 1]  (wrong on purpose)"""
-
-        name = "taylor_getitem_off_by_one_for_tests"
-
-        @staticmethod
-        def backward(g, y, a, index):
-            da = np.zeros(np.shape(a))
-            np.add.at(da, np.asarray(index) + 1, g)
-            return (da,)
-
-    class SigmoidNoSlope(Sigmoid):
-        """y = sigmoid(a);  da = g * y  (wrong on purpose: the factor 1 - y is missing)"""
-
-        name = "taylor_sigmoid_no_slope_for_tests"
-
-        @staticmethod
-        def backward(g, y, a):
-            return (g * y,)
-
-    ops = {"cube": CubeSlope, "mul": MulMissingFactor, "sub": SubSignFlip,
-           "getitem": GetItemOffByOne, "sigmoid": SigmoidNoSlope}
-    yield ops
-    for op in ops.values():
-        OPS.pop(op.name, None)
+planted = pytest.fixture(planted_ops)
 
 
 def _tail(report) -> list[float]:
@@ -110,16 +50,16 @@ def test_a_right_gradient_through_a_batch_mlp_has_order_two():
     assert all(1.9 < o < 2.1 for o in _tail(report))
 
 
-@pytest.mark.parametrize("bug", ["cube", "mul", "sub", "getitem", "sigmoid"])
-def test_each_planted_bug_has_order_one(wrong, bug):
+@pytest.mark.parametrize("bug", ["cube", "mul", "sub", "getitem", "sigmoid_no_slope"])
+def test_each_planted_bug_has_order_one(planted, bug):
     a = tg.Value([0.8, -1.3, 0.4, 2.1], label="a")
     b = tg.Value([1.1, 0.6, -0.7, 0.9], label="b")
-    op = wrong[bug]
+    op = planted[bug]
     if bug == "cube":
         f = lambda a, b: (tg.apply(op, a) * b).sum()
     elif bug == "getitem":
         f = lambda a, b: (tg.apply(op, a * b, params=(np.array([0, 2]),)) ** 2).sum()
-    elif bug == "sigmoid":
+    elif bug == "sigmoid_no_slope":
         f = lambda a, b: (tg.apply(op, a) * b).sum()
     else:
         f = lambda a, b: (tg.apply(op, a, b) ** 2).sum()
@@ -129,13 +69,13 @@ def test_each_planted_bug_has_order_one(wrong, bug):
     assert "WRONG" in str(report)
 
 
-def test_a_wrong_op_in_the_middle_of_a_batch_mlp_has_order_one(wrong):
+def test_a_wrong_op_in_the_middle_of_a_batch_mlp_has_order_one(planted):
     net = MLP(5, [4, 2], rng=random.Random(2), init="symmetric")
     rng = np.random.default_rng(1)
     x, target = rng.normal(size=(6, 5)), rng.uniform(size=(6, 2))
 
     def loss(W0, b0, W1, b1):
-        hidden = tg.apply(wrong["sigmoid"], x @ W0.T + b0)
+        hidden = tg.apply(planted["sigmoid_no_slope"], x @ W0.T + b0)
         return half_squared_error((hidden @ W1.T + b1).sigmoid(), target)
 
     report = tg.taylor_test(loss, *net.parameters())
@@ -205,9 +145,9 @@ def test_the_best_eps_of_a_smooth_function_is_between_1e_7_and_1e_4():
     assert f"best eps {sweep.best_eps:.0e}" in str(sweep)
 
 
-def test_a_wrong_gradient_has_no_v_only_a_floor_at_the_error_of_the_rule(wrong):
+def test_a_wrong_gradient_has_no_v_only_a_floor_at_the_error_of_the_rule(planted):
     x = tg.Value(1.5, label="x")
-    sweep = tg.eps_sweep(lambda x: tg.apply(wrong["cube"], x), x, directions=1)
+    sweep = tg.eps_sweep(lambda x: tg.apply(planted["cube"], x), x, directions=1)
     # the rule says 2x = 3, the slope is 3x^2 = 6.75: every eps small enough sees 3.75
     assert sweep.errors[8] == pytest.approx(3.75, rel=1e-6)
     assert sweep.errors.min() == pytest.approx(3.75, rel=1e-3)
