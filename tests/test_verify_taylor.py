@@ -91,6 +91,13 @@ def test_a_linear_function_stays_at_the_rounding_floor_and_passes():
     assert "rounding at every step" in str(report)
 
 
+def test_at_a_kink_no_gradient_has_order_two_as_the_docstring_says():
+    x = tg.Value(0.0, label="x")  # |x| = relu(x) + relu(-x): r(h) = |h d| = h whatever d is
+    report = tg.taylor_test(lambda x: x.relu() + (-x).relu(), x)
+    assert not report.ok and report.order == pytest.approx(1.0, abs=0.05)
+    assert "kink" in tg.taylor_test.__doc__
+
+
 def test_the_table_has_a_row_per_step_and_the_orders_between_them():
     x = tg.Value(0.5, label="x")
     report = tg.taylor_test(lambda x: x.exp(), x, directions=2, steps=6, h=0.25)

@@ -76,7 +76,9 @@ def taylor_test(f: Callable[..., Value], *inputs: Value, directions: int = 3, st
     ``f`` takes the Values ``inputs`` and returns a Value with one element. The step starts
     at ``h`` and halves ``steps`` times; each direction has length 1 over all inputs together.
     ``.ok`` is True when the median of the last orders above the round-off floor exceeds 1.8.
-    The inputs' data and gradients are left as found.
+    At a kink of ``f`` (relu at exactly 0) no gradient gives order 2, so the test says wrong
+    there; ``check_graph`` accepts a one-sided slope. The inputs' data and gradients are left
+    as found.
     """
     if directions < 1 or steps < 2 or not h > 0:
         raise ValueError(f"taylor_test: needs directions >= 1, steps >= 2 and h > 0, got "
