@@ -50,7 +50,7 @@ def test_seeds_scores_quoted_are_the_tutorials():
 
 def test_every_command_shown_runs_an_existing_benchmark_with_known_options():
     commands = re.findall(r"^python (benchmarks/\S+\.py)(.*)$", DOC, re.M)
-    assert len(commands) == 4
+    assert len(commands) == 5
     for script, options in commands:
         help_text = subprocess.run([sys.executable, str(ROOT / script), "--help"],
                                    capture_output=True, text=True, check=True).stdout

@@ -136,3 +136,30 @@ def test_the_example_saves_the_chapters_picture(tmp_path):
 
 def test_the_example_says_how_to_run_it():
     assert "python examples/17_find_the_wrong_op.py" in EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_the_benchmark_figures_agree_with_their_table():
+    text = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    section = text[text.index("## Verification tools against one backward pass"):]
+    rows = re.findall(r"^\| (tutorial 2-1-2 loss, scalars|MLP 784-256-10, batch 32) \| ([\d.]+) "
+                      r"\| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| (\d+) \|$", section, re.M)
+    assert [name for name, *_ in rows] == ["tutorial 2-1-2 loss, scalars",
+                                            "MLP 784-256-10, batch 32"]
+    ratios = []
+    for _, base_us, check_ms, _, _, ratio in rows:
+        quotient = float(check_ms) * 1e3 / float(base_us)  # rounded medians, rounded ratio
+        assert abs(quotient - int(ratio)) <= 0.5 + 0.05 * int(ratio)
+        ratios.append(int(ratio))
+    prose = " ".join(section.split())
+    assert f"costs about {round(ratios[1], -1)} forward and backward passes" in prose
+    assert f"it costs about {round(ratios[0], -1)}." in prose
+    # the counts the prose gives, from the tools' own settings
+    assert 2 * graph.MAX_ELEMENTS + 2 == 130 and 784 * 256 == 200_704
+    assert "130 runs" in prose and "64 sampled elements of its 200,704 weights" in prose
+    taylor_args = inspect.signature(tg.taylor_test).parameters
+    directions, steps = taylor_args["directions"].default, taylor_args["steps"].default
+    assert directions * (steps + 1) == 63 and "63 times (3 directions by 21 steps)" in prose
+    sweep_directions = inspect.signature(tg.eps_sweep).parameters["directions"].default
+    from tinygrad_bp.verify.sweep import EPS
+    assert sweep_directions * EPS.size * 2 == 138
+    assert "138 times (3 directions by 23 values of eps, two evaluations each)" in prose

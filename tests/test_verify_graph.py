@@ -195,6 +195,7 @@ def test_every_registered_ops_rule_passes_where_its_gradient_case_runs(op, f, in
 def test_the_tutorials_loss_and_a_batch_mlp_pass(batch_mlp):
     report = tg.check_graph(tutorial_loss(backward=False))
     assert report.ok and report.checked == 17  # 29 nodes: 12 leaves and constants, 17 ops
+    assert report.elements == 24  # the ops' inputs that need a gradient, all scalars
     assert str(report).startswith("check_graph: 17 op nodes checked")
     assert tg.check_graph(batch_mlp[1]).ok
 
