@@ -239,6 +239,19 @@ def test_steep_curvature_and_the_edge_of_the_domain_are_no_false_alarms():
     assert "5 elements not checked" in str(report)
 
 
+def test_huge_values_are_no_false_alarms_and_a_wrong_rule_there_is_still_caught(planted):
+    x = tg.Value([1e35, 2.0], label="x")  # 1e35 + 1e-6 is 1e35: the step scales with |x|
+    assert tg.check_graph((x * 3.0).sum()).ok
+    # 1e17 + 1.0 + 1e-6 rounds to 1e17 + 1.0: the sum cannot see the step, which is allowed for
+    assert tg.check_graph(tg.Value([1e17, 1.0], label="v").sum() * 2.0).ok
+    big = tg.Value([1e3, -2e4], label="big")
+    c = tg.apply(planted["cube"], big)
+    bad = _only(tg.check_graph(c.sum()))
+    # numeric / analytic = 3x^2 / 2x = 1.5 x at the worst element, whatever g is
+    assert bad.node is c and bad.numeric / bad.analytic == pytest.approx(
+        1.5 * big.data[bad.element], rel=1e-6)
+
+
 def test_constants_are_not_checked_and_nothing_in_the_graph_changes():
     w = tg.Value(np.array([[1.0, 2.0], [3.0, 4.0]]), label="w")
     x = tg.Value([0.5, -0.5], label="x", requires_grad=False)

@@ -109,8 +109,9 @@ def check_graph(y: Value, eps: float = 1e-6, atol: float = 1e-6, rtol: float = 1
                 max_elements: int = MAX_ELEMENTS, seed: int = 0) -> GraphCheck:
     """Check every op node's derivative rule in the graph of ``y`` at the inputs it saw.
 
-    For each input that needs a gradient, each element is moved by ``±eps`` and that op's
-    forward re-run; the rule passes where ``|analytic - numeric| <= atol + rtol * |numeric|``.
+    For each input that needs a gradient, each element is moved by ``±eps`` (``±eps * |x|``
+    beyond 1) and that op's forward re-run; the rule passes where ``|analytic - numeric| <=
+    atol + rtol * |numeric|`` plus the rounding the forward's outputs can carry.
     Inputs with more than ``max_elements`` elements get a seeded random sample of them plus
     one random direction through all of them (a wrong element outside the sample is then
     found by halving). Nothing in the graph changes: no data, no gradient.

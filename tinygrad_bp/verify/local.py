@@ -57,6 +57,17 @@ class Probe:
         self.work = self.base.copy()
         self.flat = self.work.reshape(-1)  # a view: writing it writes work
         self.finite = bool(np.isfinite(self.out).all())  # an inf output absorbs any step
+        # the largest output term: a step too small to move it in its last bits is invisible
+        # there, so its rounding bounds what the differences can resolve (y = 1e17 + x)
+        terms = self.abs_g * np.abs(self.out)
+        self.largest = float(np.max(terms[np.isfinite(terms)], initial=0.0))
+
+    def scale(self, move) -> float:
+        """How far to step: eps for an element up to 1 in size, eps * |x| beyond (1e35 + 1e-6
+        is 1e35); a direction comes scaled already."""
+        if isinstance(move, np.ndarray):
+            return 1.0
+        return max(1.0, abs(float(self.base.reshape(-1)[move])))
 
     def change(self, move, t: float) -> tuple[float, float]:
         """The change of ``<g, y>`` for a step ``t`` along ``move``, and ``sum |g| |y|`` over
@@ -86,12 +97,13 @@ class Probe:
             return float(np.sum(self.g * diff)) / self.unit, size / abs(self.unit)
 
     def slopes(self, move, eps: float) -> tuple[float, float, float, float]:
-        """Central, right and left difference quotients along ``move`` for step ``eps``, and
-        how much rounding in the forward can move the central one."""
-        (plus, size_plus), (minus, size_minus) = self.change(move, eps), self.change(move, -eps)
-        noise = ROUNDING * (size_plus + size_minus) / (2 * eps)
+        """Central, right and left difference quotients along ``move`` for step ``eps`` (times
+        the element's scale), and how much rounding in the forward can move the central one."""
+        h = eps * self.scale(move)
+        (plus, size_plus), (minus, size_minus) = self.change(move, h), self.change(move, -h)
+        noise = ROUNDING * (size_plus + size_minus + 2 * self.largest / abs(self.unit)) / (2 * h)
         with np.errstate(all="ignore"):
-            return (plus - minus) / (2 * eps), plus / eps, -minus / eps, noise
+            return (plus - minus) / (2 * h), plus / h, -minus / h, noise
 
     def verdict(self, move, analytic: float, atol: float, rtol: float):
         """``(excess, numeric, state)``; state is "ok", "kink", "unchecked" or "wrong".
@@ -158,6 +170,7 @@ def search(probe: Probe, analytic, direction, atol, rtol):
         excess, _, state = probe.verdict(d, float(analytic @ d), atol, rtol)
         return excess if state == "wrong" else 0.0
 
+    direction = direction * np.maximum(1.0, np.abs(probe.base.reshape(-1)))  # as elements step
     support = np.arange(direction.size)
     if misfit(support) <= 0:
         return None
