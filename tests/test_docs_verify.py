@@ -163,3 +163,9 @@ def test_the_benchmark_figures_agree_with_their_table():
     from tinygrad_bp.verify.sweep import EPS
     assert sweep_directions * EPS.size * 2 == 138
     assert "138 times (3 directions by 23 values of eps, two evaluations each)" in prose
+
+
+def test_gradcheck_on_the_same_loss_names_only_a_weight(example):
+    with pytest.raises(tg.GradcheckError, match=r"the gradient of input \d \('(w|b)_"):
+        tg.gradcheck(lambda *w: example.loss(example.SlippedSigmoid, *w), *example.weights())
+    assert "would name only a weight" in " ".join(CHAPTER.split())
