@@ -41,7 +41,7 @@ for j, neuron in enumerate(hidden.neurons):
 print()
 print("Each output-layer weight's gradient dE/dw beside -delta * input (the bias's input is 1):")
 print(f"  {'weight':<10}{'dE/dw':<24}-delta * input")
-for j, neuron in enumerate(output.neurons):
+for neuron in output.neurons:
     inputs = [n.output for n in hidden.neurons] + [1.0]
     for p, x in zip(neuron.parameters(), inputs):
         print(f"  {p.label:<10}{p.grad!r:<24}{-neuron.delta * x!r}")

@@ -31,7 +31,7 @@ for row in dataset:
     outputs = tut.forward_propagate(network, row)
     prediction = outputs.index(max(outputs))
     correct += prediction == row[-1]
-    print(f"  {str(row[:2]):<30}{outputs[0]!r:<24}{outputs[1]!r:<24}{prediction}")
+    print(f"  {row[:2]!s:<30}{outputs[0]!r:<24}{outputs[1]!r:<24}{prediction}")
 print(f"  {correct} of {len(dataset)} correct")
 
 # The same network at layer granularity takes all ten rows at once, as one matrix.

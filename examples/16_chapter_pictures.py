@@ -110,7 +110,7 @@ def optimiser_errors() -> dict[str, list[float]]:
         network = MLP(2, [2, 2])
         optimizer = make(network.parameters())
         errors[name] = []
-        for epoch in range(20):
+        for _ in range(20):
             sum_error = 0.0
             for row in dataset:
                 outputs = network(row[:2])

@@ -9,6 +9,7 @@ import doctest
 import gzip
 import hashlib
 import io
+import itertools
 import random
 import re
 import warnings
@@ -136,7 +137,7 @@ def test_dataset_unpacks_as_three_items_and_carries_path_and_header(tmp_path):
     assert isinstance(dataset, Dataset)
     features, labels, classes = dataset
     assert len(dataset) == 3
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"too many values to unpack \(expected 2\)"):
         features, labels = dataset
     assert features.tolist() == [[1.5, 2.0], [3.0, 4.25]]
     assert labels.tolist() == [0, 1]
@@ -148,7 +149,7 @@ def test_dataset_unpacks_as_three_items_and_carries_path_and_header(tmp_path):
 
 def test_string_labels_sort_as_strings(tmp_path):
     path = write(tmp_path, "1,2,YES\n3,4,NO\n5,6,YES\n7,8,NO\n")
-    features, labels, classes = load_csv(path)
+    _, labels, classes = load_csv(path)
     assert classes == ["NO", "YES"]
     assert labels.tolist() == [1, 0, 1, 0]
 
@@ -428,7 +429,7 @@ def test_directory(tmp_path):
 
 
 def test_not_utf8(tmp_path):
-    path = write(tmp_path, "x,y,label\n1,2,A\n".encode() + "3,4,café\n".encode("latin-1"))
+    path = write(tmp_path, b"x,y,label\n1,2,A\n" + "3,4,café\n".encode("latin-1"))
     assert load_error(path) == (f"{path}:3: not UTF-8 text (byte 0xe9); "
                                 f"save the file as CSV UTF-8")
 
@@ -609,7 +610,7 @@ def test_train_test_split_is_repeatable_and_leaves_global_random_alone():
 
 @pytest.mark.parametrize("n_rows, fraction", [(10, 0.0), (10, 1.0), (1, 0.5), (10, 0.01)])
 def test_train_test_split_refuses_empty_parts(n_rows, fraction):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="test_fraction"):
         train_test_split(n_rows, fraction, 0)
 
 
@@ -627,7 +628,7 @@ def test_accuracy_is_the_tutorials_percentage():
 def test_accuracy_refuses_mismatched_or_empty_input():
     with pytest.raises(ValueError, match="2 predictions for 3 labels"):
         accuracy([0, 1, 2], [0, 1])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="accuracy of no predictions is undefined"):
         accuracy([], [])
 
 
@@ -659,7 +660,7 @@ def doc_blocks():
 
 def doc_examples():
     blocks = doc_blocks()
-    return [(body, kind, result) for (k, body), (kind, result) in zip(blocks, blocks[1:])
+    return [(body, kind, result) for (k, body), (kind, result) in itertools.pairwise(blocks)
             if k == "csv"]
 
 

@@ -306,7 +306,7 @@ def test_set_weights_copies_the_array_it_is_given() -> None:
 
 def test_set_weights_refuses_wrong_shapes() -> None:
     m = model("layer", (4, 2))
-    with pytest.raises(ValueError, match="MLP.set_weights: expected 2 layers, got 1"):
+    with pytest.raises(ValueError, match=r"MLP\.set_weights: expected 2 layers, got 1"):
         m.set_weights([np.zeros((4, 4))])
     with pytest.raises(ValueError, match=r"expected shape \(4, 4\) \(neurons x "
                                          r"\(inputs \+ bias\)\), got \(4, 3\)"):
@@ -438,5 +438,5 @@ def test_one_hot_refuses_what_is_not_a_class_index(label) -> None:
 @pytest.mark.parametrize("labels", [[0, 2], [0, -1], [0.5, 1]])
 def test_one_hot_matrix_refuses_what_is_not_a_class_index(labels) -> None:
     # -1 would silently pick the last class and 0.5 would silently become class 0
-    with pytest.raises(ValueError, match="is not a class index 0..1"):
+    with pytest.raises(ValueError, match=r"is not a class index 0\.\.1"):
         one_hot_matrix(labels, 2)

@@ -43,7 +43,8 @@ def test_sgd_first_two_steps_by_hand():
 
 def test_sgd_momentum_first_two_steps_by_hand():
     # v1 = g1 = 6: w1 = 3 - 0.6 = 2.4;  g2 = 4.8, v2 = 0.9 * 6 + 4.8 = 10.2: w2 = 2.4 - 1.02 = 1.38
-    assert square_steps(SGD, 2, w0=3.0, lr=0.1, momentum=0.9) == pytest.approx([2.4, 1.38], abs=1e-15)
+    steps = square_steps(SGD, 2, w0=3.0, lr=0.1, momentum=0.9)
+    assert steps == pytest.approx([2.4, 1.38], abs=1e-15)
 
 
 def test_adam_first_two_steps_by_hand():
@@ -201,7 +202,8 @@ def test_momentum_keeps_its_own_copy_of_the_first_gradient():
     (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.0),
      "SGD: momentum must be a number in [0, 1), not 1.0"),
     (lambda: Adam([Value(1.0)], betas=(0.9,)), "Adam: betas must be a pair (b1, b2), not (0.9,)"),
-    (lambda: Adam([Value(1.0)], betas=(0.9, 1)), "Adam: betas[1] must be a number in [0, 1), not 1"),
+    (lambda: Adam([Value(1.0)], betas=(0.9, 1)),
+     "Adam: betas[1] must be a number in [0, 1), not 1"),
     (lambda: Adam([Value(1.0)], eps=-1e-8), "Adam: eps must be a positive number, not -1e-08"),
     (lambda: Adam([]), "Adam: no parameters to optimise (an empty list)"),
 ])

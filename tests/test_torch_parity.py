@@ -42,18 +42,19 @@ CASES = {
     "matmul-1d-both-sides": (lambda v, M, u: (v @ M @ u) * (M @ u).sum(),
                              [rng.normal(size=3), rng.normal(size=(3, 4)), rng.normal(size=4)]),
     "batched-both-broadcast": (lambda A, B: (A @ B).exp().mean(),
-                               [rng.normal(size=(2, 1, 3, 4)) * 0.3, rng.normal(size=(5, 4, 2)) * 0.3]),
+                               [rng.normal(size=(2, 1, 3, 4)) * 0.3,
+                                rng.normal(size=(5, 4, 2)) * 0.3]),
     "transpose-axes-slices": (lambda x: (_permute(x, 2, 0, 1)[:, 1:3] * x[..., 0].T.T[1:3]).sum(),
                               [rng.normal(size=(3, 4, 2))]),
-    "reductions-keepdims": (lambda x: (x.sum(axis=(0, 2), keepdims=True) * x.mean(axis=1, keepdims=True)
-                                       - x.mean()).tanh().sum(),
+    "reductions-keepdims": (lambda x: (x.sum(axis=(0, 2), keepdims=True)
+                                       * x.mean(axis=1, keepdims=True) - x.mean()).tanh().sum(),
                             [rng.normal(size=(2, 3, 4))]),
-    "negative-and-mask-index": (lambda x: (x[-1] * x[:, -2:].sum() + x[np.array([True, False, True])]
-                                           .relu().sum()).sum(),
+    "negative-and-mask-index": (lambda x: (x[-1] * x[:, -2:].sum()
+                                           + x[np.array([True, False, True])].relu().sum()).sum(),
                                 [rng.normal(size=(3, 3)) + 0.05]),
     "reshape-minus-one-softmax": (lambda x: ((x.reshape(2, -1) - 1.0).exp()
-                                             / (x.reshape(2, -1) - 1.0).exp().sum(axis=1, keepdims=True))
-                                            .log()[:, 0].sum(),
+                                             / (x.reshape(2, -1) - 1.0).exp()
+                                             .sum(axis=1, keepdims=True)).log()[:, 0].sum(),
                                   [rng.normal(size=(2, 3, 2))]),
     "scalar-with-matrix": (lambda s, M: (s * M + M / s - s ** 2.0).sigmoid().sum(),
                            [np.array(1.7), rng.normal(size=(3, 2))]),

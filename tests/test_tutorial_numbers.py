@@ -216,7 +216,7 @@ def test_backward_before_forward_is_refused() -> None:
 def test_train_network_refuses_a_fractional_class_label() -> None:
     random.seed(tn.SEED)
     network = tut.initialize_network(2, 1, 2)
-    with pytest.raises(ValueError, match="class label 0.7"):
+    with pytest.raises(ValueError, match=r"class label 0\.7"):
         tut.train_network(network, [[1.0, 2.0, 0.7]], 0.5, 1, 2)
 
 

@@ -268,7 +268,7 @@ def test_load_csv_refuses_a_short_line_and_a_missing_file(tmp_path) -> None:
     path = write(tmp_path, "1,2,a\n3,4,b\n5,a\n")
     with pytest.raises(DataError, match=rf"^{path}:3: 2 fields, but line 1 has 3$"):
         tut.load_csv(path)
-    with pytest.raises(DataError, match="nope.csv: file not found"):
+    with pytest.raises(DataError, match=r"nope\.csv: file not found"):
         tut.load_csv(tmp_path / "nope.csv")
 
 

@@ -55,14 +55,13 @@ def test_each_planted_bug_has_order_one(planted, bug):
     a = tg.Value([0.8, -1.3, 0.4, 2.1], label="a")
     b = tg.Value([1.1, 0.6, -0.7, 0.9], label="b")
     op = planted[bug]
-    if bug == "cube":
-        f = lambda a, b: (tg.apply(op, a) * b).sum()
-    elif bug == "getitem":
-        f = lambda a, b: (tg.apply(op, a * b, params=(np.array([0, 2]),)) ** 2).sum()
-    elif bug == "sigmoid_no_slope":
-        f = lambda a, b: (tg.apply(op, a) * b).sum()
-    else:
-        f = lambda a, b: (tg.apply(op, a, b) ** 2).sum()
+
+    def f(a, b):
+        if bug in ("cube", "sigmoid_no_slope"):
+            return (tg.apply(op, a) * b).sum()
+        if bug == "getitem":
+            return (tg.apply(op, a * b, params=(np.array([0, 2]),)) ** 2).sum()
+        return (tg.apply(op, a, b) ** 2).sum()
     report = tg.taylor_test(f, a, b)
     assert not report.ok
     assert all(0.9 < o < 1.1 for o in _tail(report)), report.orders

@@ -3,6 +3,7 @@
 Pixel positions are checked against the chart's own axis lines (a point at the bottom of the
 data range must sit on the x axis), and tick values against the 1-2-5 rule the module states.
 """
+import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -12,6 +13,7 @@ import pytest
 from tinygrad_bp.viz.chart import Chart, line_chart, slug, stack
 
 NS = {"s": "http://www.w3.org/2000/svg"}
+SVG = "{" + NS["s"] + "}"  # the prefix of an SVG tag in ElementTree: "{namespace}tag"
 
 
 def _tree(chart: Chart) -> ET.Element:
@@ -19,7 +21,7 @@ def _tree(chart: Chart) -> ET.Element:
 
 
 def _paths(root: ET.Element) -> dict[str, ET.Element]:
-    return {p.get("data-label"): p for p in root.iter("{%s}path" % NS["s"])
+    return {p.get("data-label"): p for p in root.iter(f"{SVG}path")
             if "series" in p.get("class", "").split()}
 
 
@@ -33,13 +35,13 @@ def _pieces(path: ET.Element) -> list[list[tuple[float, float]]]:
 
 
 def _ticks(root: ET.Element, axis: str) -> list[str]:
-    group = next(g for g in root.iter("{%s}g" % NS["s"]) if g.get("class") == f"{axis}-ticks")
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == f"{axis}-ticks")
     return [t.text for t in group]
 
 
 def _axis_lines(root: ET.Element) -> tuple[float, float, float, float]:
     """x0, x1 of the x axis and y0 (bottom), y1 (top) of the y axis, in pixels."""
-    group = next(g for g in root.iter("{%s}g" % NS["s"]) if g.get("class") == "axes")
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "axes")
     xline, yline = list(group)
     return (float(xline.get("x1")), float(xline.get("x2")),
             float(yline.get("y1")), float(yline.get("y2")))
@@ -55,10 +57,10 @@ def test_one_named_path_per_series_and_a_legend_entry_each() -> None:
     assert paths["train loss"].get("class") == "series series-train-loss"
     assert paths["validation loss"].get("class") == "series series-validation-loss"
     assert [len(p) for piece in paths.values() for p in _pieces(piece)] == [4, 4]
-    legend = next(g for g in root.iter("{%s}g" % NS["s"]) if g.get("class") == "legend")
-    assert [t.text for t in legend.iter("{%s}text" % NS["s"])] == ["train loss",
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
+    assert [t.text for t in legend.iter(f"{SVG}text")] == ["train loss",
                                                                    "validation loss"]
-    texts = {t.get("class"): t.text for t in root.iter("{%s}text" % NS["s"]) if t.get("class")}
+    texts = {t.get("class"): t.text for t in root.iter(f"{SVG}text") if t.get("class")}
     assert texts == {"title": "Learning curves", "xlabel": "epoch", "ylabel": "loss"}
     assert root.get("width") == "640" and root.get("height") == "360"
 
@@ -71,7 +73,7 @@ def test_points_land_on_the_axes_and_are_evenly_spaced() -> None:
     (points,) = _pieces(_paths(root)["a"])
     assert points[0] == pytest.approx((x0, y0), abs=0.06)
     assert points[-1] == pytest.approx((x1, y1), abs=0.06)
-    steps = [b[0] - a[0] for a, b in zip(points, points[1:])]
+    steps = [b[0] - a[0] for a, b in itertools.pairwise(points)]
     assert steps == pytest.approx([(x1 - x0) / 5] * 5, abs=0.11)
     assert _ticks(root, "y") == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
     assert _ticks(root, "x") == ["0", "1", "2", "3", "4", "5"]
@@ -95,7 +97,7 @@ def test_nan_and_inf_leave_gaps() -> None:
     root = _tree(chart)
     path = _paths(root)["a"]
     assert [len(p) for p in _pieces(path)] == [2, 2]  # the lone 7 is a dot, not a line
-    dots = [c for c in root.iter("{%s}circle" % NS["s"]) if "series-a" in c.get("class")]
+    dots = [c for c in root.iter(f"{SVG}circle") if "series-a" in c.get("class")]
     assert len(dots) == 1
     assert _ticks(root, "x") == ["0", "2", "4", "6", "8"]
     x0, x1, _, _ = _axis_lines(root)
@@ -125,7 +127,7 @@ def test_marker_sits_on_the_points_of_its_x() -> None:
     xs = list(range(1, 21))
     chart = line_chart({"a": (xs, [x * x for x in xs])}, xlabel="epoch", marker_x=7)
     root = _tree(chart)
-    (marker,) = [g for g in root.iter("{%s}g" % NS["s"]) if g.get("class") == "marker"]
+    (marker,) = [g for g in root.iter(f"{SVG}g") if g.get("class") == "marker"]
     assert marker.get("data-x") == "7"
     line = marker.find("s:line", NS)
     (points,) = _pieces(_paths(root)["a"])

@@ -80,12 +80,12 @@ def test_seeds_network_lists_weights_in_rows_in_order() -> None:
     source = draw_network(seeds_network()).source
     assert not re.search(r"->.* label=", source)  # 35 edges: no numbers in mid-air
     assert "splines=line" in source
-    for l, layer in enumerate(oracle):
+    for k, layer in enumerate(oracle):
         for j, neuron in enumerate(layer):
             for i, w in enumerate(neuron["weights"][:-1]):
                 assert f'port="n{j}w{i}">from ' in source
                 assert re.search(rf'port="n{j}w{i}out"><font face="Courier" color="#1f77b4">'
-                                 rf"{w:.4f}<", source), (l, j, i)
+                                 rf"{w:.4f}<", source), (k, j, i)
     assert source.count("-> layer0:n") == 35 and source.count("-> layer1:n") == 15
     assert [int(n) for n in re.findall(r"<b>h(\d)</b>", source)] == [1, 2, 3, 4, 5]
 

@@ -78,7 +78,7 @@ def test_networks_render(tmp_path) -> None:
 def _no_renderer(monkeypatch) -> None:
     monkeypatch.delenv(render.RENDERER_ENV, raising=False)
     monkeypatch.setenv("PATH", "")
-    monkeypatch.setattr(render, "_script_dirs", lambda: [])
+    monkeypatch.setattr(render, "_script_dirs", list)
 
 
 def test_no_renderer_is_a_clear_error_naming_both_options(monkeypatch) -> None:

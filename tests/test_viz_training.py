@@ -16,6 +16,7 @@ from tinygrad_bp.viz.training import (caption, gradient_chart, learning_curves, 
                                       save_training_page)
 
 NS = {"s": "http://www.w3.org/2000/svg"}
+SVG = "{" + NS["s"] + "}"  # the prefix of an SVG tag in ElementTree: "{namespace}tag"
 
 
 def _history(**fields) -> History:
@@ -27,7 +28,7 @@ def _history(**fields) -> History:
 
 def _series(svg: str) -> dict[str, ET.Element]:
     root = ET.fromstring(svg)
-    return {p.get("data-label"): p for p in root.iter("{%s}path" % NS["s"])
+    return {p.get("data-label"): p for p in root.iter(f"{SVG}path")
             if "series" in p.get("class", "").split()}
 
 
@@ -55,7 +56,7 @@ def test_what_is_missing_is_left_out() -> None:
     assert chart.title == "Loss" and chart.height == 300
     with pytest.raises(ValueError, match="no loss to draw"):
         learning_curves(History())
-    with pytest.raises(ValueError, match="history.val_loss has 3 entries for 4 epochs"):
+    with pytest.raises(ValueError, match=r"history\.val_loss has 3 entries for 4 epochs"):
         learning_curves(_history(val_loss=[1, 2, 3]))
 
 
@@ -63,7 +64,7 @@ def test_gradient_norms_per_layer_on_a_log_scale() -> None:
     chart = gradient_chart(_history())
     paths = _series(chart.svg)
     assert list(paths) == ["layer 1", "layer 2"]
-    ticks = [t.text for g in ET.fromstring(chart.svg).iter("{%s}g" % NS["s"])
+    ticks = [t.text for g in ET.fromstring(chart.svg).iter(f"{SVG}g")
              if g.get("class") == "y-ticks" for t in g]
     assert ticks == ["0.001", "0.01", "0.1", "1"]
     # layer 1's norm: 0.1, 0.05, 0.01, 0.001; on a log axis 0.01 -> 0.001 is half of 0.1 -> 0.001
@@ -119,7 +120,7 @@ def test_page_files_links_and_the_marker_at_each_snapshot(tmp_path) -> None:
     for k, snapshot in enumerate(snapshots):
         epoch, weights = snapshot.epoch, snapshot.weights
         curves = ET.fromstring((tmp_path / "page" / f"curves_{k:03d}.svg").read_text())
-        markers = [g for g in curves.iter("{%s}g" % NS["s"]) if g.get("class") == "marker"]
+        markers = [g for g in curves.iter(f"{SVG}g") if g.get("class") == "marker"]
         assert [m.get("data-x") for m in markers] == [str(epoch)] * 2  # loss and accuracy
         train = _series(ET.tostring(curves, encoding="unicode"))["train loss"]
         x = float(markers[0].find("s:line", NS).get("x1"))
@@ -148,7 +149,7 @@ def test_stacked_models_draw_one_line_each_or_the_one_asked_for(tmp_path) -> Non
     folds = model_curves(h, label="fold", title="sum_error per fold")
     assert list(_series(folds.svg)) == ["fold 1", "fold 2"]
     assert list(_series(gradient_chart(h, model=1).svg)) == ["layer 1", "layer 2"]
-    with pytest.raises(ValueError, match="model=2: the history has models 0..1"):
+    with pytest.raises(ValueError, match=r"model=2: the history has models 0\.\.1"):
         learning_curves(h, model=2)
     with pytest.raises(ValueError, match=r"model=1: the history has one model \(model=0"):
         learning_curves(_history(), model=1)

@@ -11,6 +11,7 @@ subcommand runs, so ``--help`` and ``--version`` answer at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -350,10 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _discard_stdout() -> None:
     """Point stdout at the null device, so flushing what is left at exit cannot fail again."""
-    try:
+    # AttributeError, ValueError: stdout is no file (captured, replaced)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # stdout is no file (captured, replaced)
-        pass
 
 
 def _one_line(error: Exception) -> str:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import csv
 import random
 import sys
+from collections.abc import Callable, Sequence
 from math import exp
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 Neuron = dict[str, Any]
 Layer = list[Neuron]
@@ -124,10 +125,7 @@ def update_weights(network: Network, row: Sequence[Any], l_rate: float) -> None:
     layer's inputs are the previous layer's stored outputs.
     """
     for i, layer in enumerate(network):
-        if i == 0:
-            inputs = list(row[:-1])
-        else:
-            inputs = [neuron["output"] for neuron in network[i - 1]]
+        inputs = list(row[:-1]) if i == 0 else [neuron["output"] for neuron in network[i - 1]]
         for neuron in layer:
             for j in range(len(inputs)):
                 neuron["weights"][j] += l_rate * neuron["delta"] * inputs[j]

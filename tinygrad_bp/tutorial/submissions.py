@@ -83,7 +83,7 @@ def load_submission(name: str | os.PathLike) -> ModuleType:
         code = [f"    {error.text.strip()}\n"] if error.text and error.text.strip() else []
         raise SubmissionError(f"{where}cannot import it: {type(error).__name__}: {error.msg}",
                               code) from None
-    except (Exception, SystemExit) as error:
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - a learner's file may raise anything
         raise SubmissionError(f"{name}: importing it raised {describe_exception(error)}",
                               own_frames(error, name)) from None
     finally:

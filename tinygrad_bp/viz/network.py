@@ -19,6 +19,7 @@ of neurons, because that keeps h1 above h2 (separate nodes may be reordered by t
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,14 +66,14 @@ def _layers(model, activation: str) -> tuple[int, list[_Layer]]:
         raise ValueError("draw_network needs at least one layer with at least one neuron")
     n_inputs = getattr(model, "n_inputs", None) or len(raw[0][1][0][0])
     layers = []
-    for l, (act, neurons) in enumerate(raw):
-        last = l == len(raw) - 1
+    for k, (act, neurons) in enumerate(raw):
+        last = k == len(raw) - 1
         if last:
             title, prefix = "output layer", "o"
         elif len(raw) == 2:
             title, prefix = "hidden layer", "h"
         else:
-            title, prefix = f"hidden layer {l + 1}", f"h{l + 1}."
+            title, prefix = f"hidden layer {k + 1}", f"h{k + 1}."
         layer = _Layer(f"{title} · {act}" if act else title)
         for j, (w, b, out, delta) in enumerate(neurons):
             layer.neurons.append(_Neuron(f"{prefix}{j + 1}", [_num(v) for v in w], _num(b),
@@ -126,7 +127,7 @@ def draw_network(model, inputs=None, rankdir: str = "LR", show_values: bool = Tr
                f"in {len(layers)} layers", max_nodes,
                "draw fewer layers or a smaller max_neurons (each layer then shows its first and "
                "last few)")
-    widest = max(a * b for a, b in zip(drawn, drawn[1:]))
+    widest = max(a * b for a, b in itertools.pairwise(drawn))
     mode = "edges" if widest <= max_edge_labels else \
         "rows" if widest <= max_weight_rows else "colour"
     on_edges = mode == "edges"
@@ -152,16 +153,16 @@ def draw_network(model, inputs=None, rankdir: str = "LR", show_values: bool = Tr
              if i is not None else _more(n_inputs - drawn[0], "inputs") for i in shown[0]]
     dot.node("inputs", _column("inputs", cells, sideways, "#f2f2f2"))
     sources = [(f"inputs:x{i}{tail}", i) for i in shown[0] if i is not None]
-    for l, layer in enumerate(layers):
-        cells = [_neuron_cell(layer.neurons[j], j, names, shown[l], mode, show_values)
-                 if j is not None else _more(sizes[l + 1] - drawn[l + 1], "neurons")
-                 for j in shown[l + 1]]
-        dot.node(f"layer{l}", _column(layer.title, cells, sideways, "#f4f7fc"))
-        targets = [j for j in shown[l + 1] if j is not None]
-        _edges(dot, layer, sources, targets, f"layer{l}", mode, head, sideways)
+    for k, layer in enumerate(layers):
+        cells = [_neuron_cell(layer.neurons[j], j, names, shown[k], mode, show_values)
+                 if j is not None else _more(sizes[k + 1] - drawn[k + 1], "neurons")
+                 for j in shown[k + 1]]
+        dot.node(f"layer{k}", _column(layer.title, cells, sideways, "#f4f7fc"))
+        targets = [j for j in shown[k + 1] if j is not None]
+        _edges(dot, layer, sources, targets, f"layer{k}", mode, head, sideways)
         # LR: edges leave from the output's value; TB: from under the whole neuron
         port = "out" if sideways else "box"
-        sources = [(f"layer{l}:n{j}{port}{tail}", j) for j in targets]
+        sources = [(f"layer{k}:n{j}{port}{tail}", j) for j in targets]
         names = [n.name for n in layer.neurons]
     return dot
 

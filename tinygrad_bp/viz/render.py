@@ -10,6 +10,7 @@ without touching the ``graphviz`` package's global settings that other code may 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import site
@@ -36,11 +37,10 @@ def _script_dirs() -> list[str]:
     A venv used without being activated (``/path/venv/bin/python``) is the common case.
     """
     dirs = [os.path.dirname(sys.executable), sysconfig.get_path("scripts")]
-    try:  # `pip install --user`; the user base is passed in because venvs leave it unset
+    # `pip install --user`; the user base is passed in because venvs leave it unset.
+    with contextlib.suppress(KeyError, AttributeError):  # no user scheme on this platform
         dirs.append(sysconfig.get_path("scripts", f"{os.name}_user",
                                        vars={"userbase": site.getuserbase()}))
-    except (KeyError, AttributeError):  # no user scheme on this platform
-        pass
     return [d for d in dict.fromkeys(dirs) if d]
 
 
@@ -78,7 +78,8 @@ def run_renderer(source: str, fmt: str, engine: str = "dot", quiet: bool = True,
         raise RenderError(NO_RENDERER)
     command = [program, f"-K{engine}", f"-T{fmt}", *extra]
     try:
-        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True)
+        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True,
+                              check=False)  # a failure is reported below with its messages
     except OSError as error:
         raise RenderError(f"could not run {program}: {error}") from None
     messages = done.stderr.decode("utf-8", "replace").splitlines()
@@ -91,7 +92,7 @@ def run_renderer(source: str, fmt: str, engine: str = "dot", quiet: bool = True,
         noise = "non-ASCII character"
         for line in messages:
             if noise not in line:
-                print(line, file=sys.stderr)
+                print(line, file=sys.stderr)  # noqa: T201 - the renderer's own warnings
     return done.stdout
 
 
