@@ -32,9 +32,9 @@ def kfold_indices(n_rows: int, n_folds: int, rng: random.Random | ModuleType = r
                         f"need at least 2 folds and at least one row per fold")
     fold_size = n_rows // n_folds  # int(n_rows / n_folds) for any row count that fits in memory
     remaining = list(range(n_rows))
-    folds = []
+    folds: list[list[int]] = []
     for _ in range(n_folds):
-        fold = []
+        fold: list[int] = []
         while len(fold) < fold_size:
             fold.append(remaining.pop(rng.randrange(len(remaining))))
         folds.append(fold)

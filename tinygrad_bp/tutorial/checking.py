@@ -85,6 +85,7 @@ class BackpropCheck:
             return (f"all {self.deltas} deltas match autograd's -dE/da on {self.networks} random "
                     f"networks (seed {self.seed}; {tolerance})")
         m = self.first
+        assert m is not None  # a failed check has a first mismatch
         handwritten, autograd = shown(m.handwritten, m.autograd)
         return "\n".join([
             f"{m.where} is wrong: handwritten {handwritten}, autograd {autograd}",
@@ -228,7 +229,7 @@ def describe_exception(exc: BaseException) -> str:
 def _close(handwritten: object, autograd: float, rtol: float, atol: float) -> bool:
     if not isinstance(handwritten, Real):
         return False
-    return abs(handwritten - autograd) <= atol + rtol * abs(autograd)
+    return abs(float(handwritten) - autograd) <= atol + rtol * abs(autograd)
 
 
 def _compare(number: int, given: list, reference: list, expected: list[float], rtol: float,
@@ -279,7 +280,7 @@ def _hint(deltas: list[_Delta], slope_problem: str | None, rtol: float, atol: fl
     if all(close(d.handwritten, -d.autograd) for d in deltas if abs(d.autograd) > atol):
         return ("every delta has the opposite sign to autograd's: the output error is "
                 "expected[j] - neuron['output'] (in that order), not output - expected")
-    first_wrong = {}
+    first_wrong: dict[int, int] = {}  # network number -> its first wrong layer
     for d in deltas:
         if not d.ok:
             first_wrong.setdefault(d.number, d.layer)
@@ -288,7 +289,7 @@ def _hint(deltas: list[_Delta], slope_problem: str | None, rtol: float, atol: fl
     if any(d.error is not None for d in wrong):
         outputs = [d for d in layer if d.error is not None]
         wrong = [d for d in outputs if not d.ok]
-        if all(close(d.handwritten, d.error) for d in wrong):
+        if all(d.error is not None and close(d.handwritten, d.error) for d in wrong):
             return ("the output deltas are just the errors: multiply each error by "
                     "transfer_derivative(neuron['output']), in every layer")
         if len(wrong) == len(outputs):
@@ -297,7 +298,9 @@ def _hint(deltas: list[_Delta], slope_problem: str | None, rtol: float, atol: fl
                     "each error is multiplied by it")
         return ("some output deltas are right and some wrong: neuron j's error is expected[j] - "
                 "neuron['output'] for that same j (an index off by one?)")
-    if all(close(d.handwritten * ours.transfer_derivative(d.output), d.autograd) for d in wrong):
+    if all(isinstance(d.handwritten, Real)
+           and close(float(d.handwritten) * ours.transfer_derivative(d.output), d.autograd)
+           for d in wrong):
         return ("the output layer's deltas are right, the hidden layers' lack the slope: "
                 "multiply each hidden error by transfer_derivative(neuron['output']) too")
     return ("the output layer's deltas are right, the hidden layers' are not: check the error "

@@ -29,10 +29,11 @@ __all__ = ["CsvRow", "check_number", "number_problem", "check_row", "dataset_min
            "normalize_dataset", "str_column_to_float", "str_column_to_int"]
 
 
-class CsvRow(list):
+class CsvRow(list[str]):
     """One row ``load_csv`` read: a plain list of fields that remembers its ``path:line``."""
 
     __slots__ = ("where",)
+    where: str
 
 
 def number_problem(value) -> str | None:
@@ -65,7 +66,7 @@ def check_row(row: Sequence, n_inputs: int, who: str, name: str = "row") -> list
     return values
 
 
-def load_csv(filename: str | os.PathLike) -> list[list[str]]:
+def load_csv(filename: str | os.PathLike) -> list[CsvRow]:
     """The file's rows as lists of strings, as the tutorial's ``load_csv`` returns them.
 
     Blank lines are skipped and fields stripped of spaces; a UTF-8 byte-order mark is ignored.
@@ -87,7 +88,7 @@ def load_csv(filename: str | os.PathLike) -> list[list[str]]:
             from None
     except (OSError, csv.Error) as exc:
         raise DataError(f"{name}: cannot read: {exc}") from None
-    dataset: list[list[str]] = []
+    dataset: list[CsvRow] = []
     for line, record in records:  # line_num: the record's last line
         fields = [field.strip() for field in record]
         if not any(fields):

@@ -68,6 +68,7 @@ def load_submission(name: str | os.PathLike) -> ModuleType:
         raise SubmissionError(f"{name}: file not found")
     module_name = f"_tinygrad_bp_submission_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None  # a .py path has a source loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # so classes and dataclasses in the file work
     folder = str(path.resolve().parent)

@@ -141,11 +141,11 @@ def _check_node(node, names, rng, report: GraphCheck, settings) -> None:
     eps, atol, rtol, max_elements = settings
     inputs = [p.data for p in node._parents]
     out = op_forward(node, inputs)
+    g: float | np.ndarray
     if np.size(out) == 1:
         # one output element: report dy/dx itself; a random g still catches a rule ignoring g
-        g = float(rng.uniform(0.5, 2.0) * rng.choice((-1.0, 1.0)))
-        g = g if type(out) is float else np.full(np.shape(out), g)
-        unit = float(np.reshape(g, -1)[0])
+        unit = float(rng.uniform(0.5, 2.0) * rng.choice((-1.0, 1.0)))
+        g = unit if type(out) is float else np.full(np.shape(out), unit)
     else:
         g, unit = rng.standard_normal(np.shape(out)), 1.0
     grads = op_backward(node, g, out, inputs, names[id(node)])
@@ -162,7 +162,7 @@ def _check_node(node, names, rng, report: GraphCheck, settings) -> None:
             elements = np.sort(rng.choice(size, max_elements, replace=False))
             report.sampled.append((f"{names[id(node)]} input {k}", size))
         analytic = np.reshape(grad, -1) / unit
-        counts = {}
+        counts: dict[str, int] = {}
         worst = worst_element(probe, analytic, elements, atol, rtol, counts)
         report.elements += len(elements)
         report.kinks += counts.get("kink", 0)

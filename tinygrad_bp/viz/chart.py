@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .axes import Axis, linear_axis, log_axis
 
@@ -90,7 +91,7 @@ def _series(series: Mapping) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return out
 
 
-def line_chart(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, title: str = "",
+def line_chart(series: Mapping[str, tuple[ArrayLike, ArrayLike]], *, title: str = "",
                xlabel: str = "", ylabel: str = "", log_x: bool = False, log_y: bool = False,
                marker_x: float | None = None, width: int = 640, height: int = 360,
                margins: tuple[float, float] | None = None) -> Chart:

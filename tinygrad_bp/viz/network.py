@@ -48,9 +48,14 @@ class _Layer:
     neurons: list[_Neuron] = field(default_factory=list)
 
 
+def _float(x: Any) -> float:
+    """A float from a float or a one-element Value or array."""
+    return float(np.asarray(getattr(x, "data", x)).reshape(-1)[0])
+
+
 def _num(x: Any) -> float | None:
-    """A float from a float, a one-element Value or array, or None."""
-    return None if x is None else float(np.asarray(getattr(x, "data", x)).reshape(-1)[0])
+    """``_float(x)``, or None for None: a neuron not yet run has no output or delta."""
+    return None if x is None else _float(x)
 
 
 def _layers(model, activation: str) -> tuple[int, list[_Layer]]:
@@ -76,7 +81,7 @@ def _layers(model, activation: str) -> tuple[int, list[_Layer]]:
             title, prefix = f"hidden layer {k + 1}", f"h{k + 1}."
         layer = _Layer(f"{title} · {act}" if act else title)
         for j, (w, b, out, delta) in enumerate(neurons):
-            layer.neurons.append(_Neuron(f"{prefix}{j + 1}", [_num(v) for v in w], _num(b),
+            layer.neurons.append(_Neuron(f"{prefix}{j + 1}", [_float(v) for v in w], _float(b),
                                          _num(out), _num(delta)))
         layers.append(layer)
     return n_inputs, layers

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+from typing import overload
 
 import graphviz
 
@@ -132,6 +133,16 @@ class Figure(graphviz.Digraph):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("format", "svg")
         super().__init__(*args, **kwargs)
+
+    @overload
+    def pipe(self, format: str | None = None, renderer: str | None = None,
+             formatter: str | None = None, neato_no_op: bool | int | None = None,
+             quiet: bool = False, *, engine: str | None = None,
+             encoding: None = None) -> bytes: ...
+    @overload
+    def pipe(self, format: str | None = None, renderer: str | None = None,
+             formatter: str | None = None, neato_no_op: bool | int | None = None,
+             quiet: bool = False, *, engine: str | None = None, encoding: str) -> str: ...
 
     def pipe(self, format: str | None = None, renderer: str | None = None,
              formatter: str | None = None, neato_no_op: bool | int | None = None,
