@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-from typing import ClassVar
 
 import pytest
 import tqdm
@@ -33,10 +32,10 @@ SHORT = ["--epochs", "3", "--quiet"]
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
     """``python -m tinygrad_bp ARGS`` in a subprocess, stdout and stderr piped (not terminals)."""
     return subprocess.run([sys.executable, "-m", "tinygrad_bp", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120, check=False)
+                          text=True, cwd=cwd, timeout=120)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def default_cli_run() -> subprocess.CompletedProcess:
     """``tinygrad-bp seeds`` with every default: the one 500-epoch CLI run of the test suite."""
     return run_cli("seeds")
@@ -184,7 +183,7 @@ class _Terminal(io.StringIO):
 
 class _RecordingBar:
     """Stands in for tqdm: records how far the bar was moved."""
-    made: ClassVar[list[_RecordingBar]] = []
+    made: list[_RecordingBar] = []
 
     def __init__(self, total, **kwargs):
         self.total, self.n, self.closed = total, 0, False
@@ -333,7 +332,7 @@ def test_a_reader_that_stops_early_is_not_an_error(args):
     os.close(read_end)
     try:
         result = subprocess.run([sys.executable, "-m", "tinygrad_bp", *args], stdout=write_end,
-                                stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+                                stderr=subprocess.PIPE, text=True, timeout=120)
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (141, "")

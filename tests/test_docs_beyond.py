@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import math
 import random
 import re
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +49,7 @@ def contains_in_order(lines: list[str], quoted: list[str]) -> bool:
     return True
 
 
-@cache
+@lru_cache(maxsize=None)
 def chapter() -> dict:
     """Run the chapter's code once; its blocks, prose, and (shown, printed) pairs to compare."""
     blocks, prose = parse(CHAPTER.read_text(encoding="utf-8"))
@@ -62,7 +61,7 @@ def chapter() -> dict:
             if block["lang"] == "python":
                 out = io.StringIO()
                 with contextlib.redirect_stdout(out):
-                    exec(compile(block["body"], str(CHAPTER), "exec"), namespace)
+                    exec(compile(block["body"], str(CHAPTER), "exec"), namespace)  # noqa: S102
                 after = blocks[k + 1] if k + 1 < len(blocks) else None
                 if after and after["lang"] == "text" and not MARKER.search(after["above"]):
                     pairs.append((block["body"], after["body"], out.getvalue()))
@@ -159,9 +158,9 @@ def test_vanishing_deltas_ratios_are_four_and_two_hundred():
     sig = [float(x) for x in ns["mean_delta_per_layer"]("sigmoid", "tutorial")]
     tanh = [float(x) for x in ns["mean_delta_per_layer"]("tanh", "symmetric")]
     assert 3.5 < tanh[-1] / sig[-1] < 4.5 and 150 < tanh[0] / sig[0] < 300
-    assert ("about four times the sigmoid network's; at\nthe first layer they are about two "
-            "hundred times larger") in chapter()["prose"]
-    assert all(a < b for a, b in itertools.pairwise(sig))  # shrinking layer by layer, back to front
+    assert "about four times the sigmoid network's; at\nthe first layer they are about two " \
+           "hundred times larger" in chapter()["prose"]
+    assert all(a < b for a, b in zip(sig, sig[1:]))  # shrinking layer by layer, back to front
 
 
 def test_adams_first_step_is_the_learning_rate():
@@ -208,6 +207,5 @@ def test_links_resolve_and_name_both_examples():
 def test_readme_links_the_chapter_after_chapter_9():
     lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("9. [Drawing graphs"))
-    assert lines[at + 1] == ("10. [Beyond the tutorial: deeper networks, other activations, "
-                             "mini-batches, optimisers, XOR, saving]"
-                             "(docs/10-beyond-the-tutorial.md)")
+    assert lines[at + 1] == "10. [Beyond the tutorial: deeper networks, other activations, " \
+                            "mini-batches, optimisers, XOR, saving](docs/10-beyond-the-tutorial.md)"

@@ -55,7 +55,7 @@ def drawn(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pictures")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], capture_output=True,
-                          text=True, env=env, check=False)
+                          text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("wrote ") == 8
     return out

@@ -32,7 +32,7 @@ DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{3,}(?:e-?\d+)?")
 def run_python(code: str, namespace: dict) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "<doc>", "exec"), namespace)  # the chapter's own code
+        exec(compile(code, "<doc>", "exec"), namespace)  # noqa: S102 - the chapter's own code
     return out.getvalue()
 
 

@@ -14,7 +14,7 @@ import random
 import re
 import subprocess
 import sys
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,7 @@ def launch(name: str, fast: bool = False) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-@cache
+@lru_cache(maxsize=None)
 def run_example(name: str, fast: bool = False) -> tuple[str, ...]:
     """What ``python examples/NAME.py`` prints (with ``TINYGRAD_BP_FAST=1`` if ``fast``)."""
     launch(name, fast)
@@ -109,16 +109,13 @@ def xor_numpy(seed: int, hidden: int, activation: str, init: str, optimizer: str
 
 
 XOR_RECIPES = [  # as the example describes them in its output
-    ("sigmoid 2-2-1, tutorial init, SGD lr 0.5, 500 epochs",
-     (2, "sigmoid", "tutorial", "sgd", 0.5, 500)),
-    ("tanh 2-2-1, symmetric init, Adam lr 0.05, 200 epochs",
-     (2, "tanh", "symmetric", "adam", 0.05, 200)),
-    ("tanh 2-4-1, symmetric init, Adam lr 0.05, 200 epochs",
-     (4, "tanh", "symmetric", "adam", 0.05, 200)),
+    ("sigmoid 2-2-1, tutorial init, SGD lr 0.5, 500 epochs", (2, "sigmoid", "tutorial", "sgd", 0.5, 500)),
+    ("tanh 2-2-1, symmetric init, Adam lr 0.05, 200 epochs", (2, "tanh", "symmetric", "adam", 0.05, 200)),
+    ("tanh 2-4-1, symmetric init, Adam lr 0.05, 200 epochs", (4, "tanh", "symmetric", "adam", 0.05, 200)),
 ]
 
 
-@cache
+@lru_cache(maxsize=None)
 def xor_result(seed: int, recipe: int) -> tuple[np.ndarray, float]:
     return xor_numpy(seed, *XOR_RECIPES[recipe][1])
 
@@ -165,7 +162,7 @@ def test_what_13_and_chapter_10_say_about_longer_training():
 def test_13_tabulates_every_seed():
     lines = run_example("13_xor")
     start = lines.index("The loss of every seed, 0 to 9 (* learned):")
-    assert lines[start + 1].split() == "seed sigmoid 2-2-1 tanh 2-2-1 tanh 2-4-1".split()
+    assert lines[start + 1].split() == ["seed", "sigmoid", "2-2-1", "tanh", "2-2-1", "tanh", "2-4-1"]
     for seed in range(10):
         cells = lines[start + 2 + seed].split()
         assert int(cells[0]) == seed and len(cells) == 4

@@ -22,7 +22,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 def _run(tmp_path, *args, fast=True) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "TINYGRAD_BP_FAST": "1" if fast else "0"}
     done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path), *args],
-                          capture_output=True, text=True, env=env, timeout=120, check=False)
+                          capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 

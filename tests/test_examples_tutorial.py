@@ -35,7 +35,7 @@ def run_example(name: str) -> list[str]:
             [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
         start = time.perf_counter()
         done = subprocess.run([sys.executable, f"examples/{name}.py"], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=60, check=False)
+                              capture_output=True, text=True, timeout=60)
         elapsed = time.perf_counter() - start
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
@@ -76,10 +76,10 @@ def test_05_initialize() -> None:
     flat = [w for layer in (tn.INIT_HIDDEN, tn.INIT_OUTPUT) for neuron in layer for w in neuron]
     assert [float(row[1].removeprefix("data=")) for row in rows] == flat
     assert all(row[2] == "grad=0.0" for row in rows)
-    assert ("7 parameters: (2 inputs + bias) x 1 hidden neuron + (1 hidden output + bias) x 2 "
-            "output neurons") in lines
-    assert ("Autograd's view: MLP(2, [1, 2], granularity='neuron'), every weight a leaf Value "
-            "with a gradient") in lines
+    assert "7 parameters: (2 inputs + bias) x 1 hidden neuron + (1 hidden output + bias) x 2 " \
+           "output neurons" in lines
+    assert "Autograd's view: MLP(2, [1, 2], granularity='neuron'), every weight a leaf Value " \
+           "with a gradient" in lines
 
 
 def test_06_forward() -> None:

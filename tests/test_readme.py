@@ -12,8 +12,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_example_prints_what_the_readme_shows():
-    code, shown = re.search(r"```python\n(.*?)```\s*prints\s*```text\n(.*?)```", README,
-                            re.S).groups()
+    code, shown = re.search(r"```python\n(.*?)```\s*prints\s*```text\n(.*?)```", README, re.S).groups()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code, "README.md", "exec"), {})

@@ -81,7 +81,7 @@ def test_a_failed_write_to_standard_output_names_it(monkeypatch, capsys) -> None
 def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.delenv(render.RENDERER_ENV, raising=False)
     monkeypatch.setenv("PATH", "")
-    monkeypatch.setattr(render, "_script_dirs", list)
+    monkeypatch.setattr(render, "_script_dirs", lambda: [])
     assert run("-o", str(tmp_path / "g.svg")) == 1
     err = capsys.readouterr().err
     assert err.startswith("tinygrad-bp: error: ") and err.count("\n") == 1
@@ -93,7 +93,7 @@ def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) 
 def test_module_entry_point(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "tinygrad_bp", "graph", "-o", str(tmp_path / "g.svg")]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     ET.fromstring((tmp_path / "g.svg").read_bytes())
 
@@ -106,8 +106,7 @@ def _texts(path: Path) -> list[str]:
 def test_example_renders_the_readme_picture_and_matches_docs_images(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, str(REPO / "examples" / "10_draw_graph.py"), "all",
-                           "--out", str(tmp_path)], capture_output=True, text=True, env=env,
-                          check=False)
+                           "--out", str(tmp_path)], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert "step 9 of 10: x1.grad += w1.data (-3.0000) * x1w1.grad (0.5000) = -1.5000" \
         in done.stdout

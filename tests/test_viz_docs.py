@@ -34,7 +34,7 @@ def test_code_prints_what_the_chapter_shows(tmp_path, monkeypatch) -> None:
         if lang == "python":
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
-                exec(compile(body, str(CHAPTER), "exec"), namespace)
+                exec(compile(body, str(CHAPTER), "exec"), namespace)  # noqa: S102
             printed = out.getvalue()
         elif lang == "text":
             assert printed == body
