@@ -158,7 +158,9 @@ def check_backprop(backward_propagate_error: Callable, transfer_derivative: Call
 
     ``transfer_derivative``, when given (the learner's own, which their function calls), is
     checked too, so a wrong slope is named in the hint. Draws nothing from Python's global
-    ``random``. If the learner's code raises, ``LearnerCodeError`` says on which network.
+    ``random``. If the learner's code raises, ``LearnerCodeError`` says on which network; but
+    once a wrong delta has been found, a later raise ends the check with that wrong delta as
+    its answer (the report counts only the networks checked before it).
     """
     check_signature(backward_propagate_error)
     if networks < 1:
@@ -176,7 +178,13 @@ def check_backprop(backward_propagate_error: Callable, transfer_derivative: Call
         ours.backward_propagate_error(reference, expected)
         shape = (len(row), *(len(layer) for layer in layers))
         where = (number, networks, shape)
-        _call(backward_propagate_error, (given, list(expected)), where)
+        try:
+            _call(backward_propagate_error, (given, list(expected)), where)
+        except LearnerCodeError:
+            if first is None:
+                raise
+            networks = number - 1  # a wrong delta is already the answer
+            break
         found = _compare(number, given, reference, expected, rtol, atol)
         deltas += found
         bad = [d for d in found if not d.ok]

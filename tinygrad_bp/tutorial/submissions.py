@@ -103,7 +103,23 @@ def own_frames(error: BaseException | None, name: str | os.PathLike) -> list[str
     if error is None:
         return []
     own = Path(name).resolve()
-    return [f'  File "{name}", line {frame.lineno}, in {frame.name}\n'
-            + (f"    {frame.line}\n" if frame.line else "")
-            for frame in traceback.extract_tb(error.__traceback__)
-            if Path(frame.filename).resolve() == own]
+    lines = [f'  File "{name}", line {frame.lineno}, in {frame.name}\n'
+             + (f"    {frame.line}\n" if frame.line else "")
+             for frame in traceback.extract_tb(error.__traceback__)
+             if Path(frame.filename).resolve() == own]
+    return _collapse_repeats(lines)
+
+
+def _collapse_repeats(lines: list[str], keep: int = 3) -> list[str]:
+    """Runs of the same frame (a recursion) shortened as Python's own tracebacks do."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j] == lines[i]:
+            j += 1
+        out += lines[i:i + min(j - i, keep)]
+        if j - i > keep:
+            out.append(f"  [Previous line repeated {j - i - keep} more times]\n")
+        i = j
+    return out
