@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pytest
 
 from tinygrad_bp import cli
 from tinygrad_bp.data import load_wheat_seeds
@@ -102,3 +103,24 @@ def test_bad_picture_arguments_are_one_line_and_status_2(capsys, tmp_path) -> No
     assert "expected a file name, got ''" in capsys.readouterr().err
     assert cli.main(["seeds", *SHORT, "--page", ""]) == 2
     assert "argument --page: expected a directory name, got ''" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option, make, needle", [
+    ("--plot", lambda tmp: (tmp / "file.txt").write_text("x") and tmp / "file.txt" / "c.svg",
+     "cannot make the folder"),
+    ("--plot", lambda tmp: (tmp / "d.svg").mkdir() or tmp / "d.svg", "is a directory, not a file"),
+    ("--page", lambda tmp: (tmp / "file.txt").write_text("x") and tmp / "file.txt",
+     "exists and is not a directory"),
+    ("--page", lambda tmp: (tmp / "file.txt").write_text("x") and tmp / "file.txt" / "sub",
+     "cannot make the folder"),
+])
+def test_an_unwritable_picture_path_stops_before_training(tmp_path, capsys, option, make,
+                                                          needle) -> None:
+    from tinygrad_bp import cli
+
+    path = make(tmp_path)
+    status = cli.main(["seeds", "--epochs", "500", option, str(path)])
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")  # nothing printed: training never started
+    assert err.startswith(f"tinygrad-bp: error: {option} {path}: ") and needle in err
+    assert err.count("\n") == 1

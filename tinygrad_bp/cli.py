@@ -138,8 +138,7 @@ def run_seeds(args: argparse.Namespace) -> int:
     from .data import load_csv, load_wheat_seeds
     from .tutorial.casestudy import cross_validate
 
-    if args.page and Path(args.page).exists() and not Path(args.page).is_dir():
-        raise _UsageError(f"--page {args.page}: exists and is not a directory")
+    _check_outputs(args)  # before training, so a bad path costs no wasted run
     dataset = load_csv(args.data) if args.data else load_wheat_seeds()
     n_rows, n_features = dataset.features.shape
     if not args.json and n_rows // args.folds >= 1:  # else cross_validate says what is wrong
@@ -149,7 +148,8 @@ def run_seeds(args: argparse.Namespace) -> int:
               f"{len(dataset.classes)} classes")
         if dataset.header:
             print(f"Header row skipped: {', '.join(dataset.header)}")
-        print(f"{args.folds}-fold cross-validation ({n_rows // args.folds} rows per fold), "
+        per_fold = _count_of(n_rows // args.folds, "row")
+        print(f"{args.folds}-fold cross-validation ({per_fold} per fold), "
               f"{args.epochs} epochs, learning rate {args.lr}, {args.hidden} hidden neurons, "
               f"seed {args.seed}", flush=True)
     with _progress(args.epochs, args.quiet) as on_epoch:
@@ -170,6 +170,39 @@ def run_seeds(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """A usage error now, not after training, for a --plot file or --page folder that cannot be
+    written."""
+    if args.plot:
+        plot = Path(args.plot)
+        folder = plot.parent
+        if plot.is_dir():
+            raise _UsageError(f"--plot {args.plot}: is a directory, not a file")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _UsageError(f"--plot {args.plot}: cannot make the folder {folder}: "
+                              f"{error.strerror or error}") from None
+        if not os.access(folder, os.W_OK):
+            raise _UsageError(f"--plot {args.plot}: the folder {folder} is not writable")
+    if args.page:
+        page = Path(args.page)
+        if page.exists() and not page.is_dir():
+            raise _UsageError(f"--page {args.page}: exists and is not a directory")
+        try:
+            page.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _UsageError(f"--page {args.page}: cannot make the folder: "
+                              f"{error.strerror or error}") from None
+        if not os.access(page, os.W_OK):
+            raise _UsageError(f"--page {args.page}: the folder is not writable")
+
+
+def _count_of(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _pictures(result: CrossValidation, args: argparse.Namespace) -> list[Path]:
