@@ -83,7 +83,7 @@ def test_saving_and_loading_draw_no_random_numbers(tmp_path):
 
 
 def test_save_refuses_what_is_not_an_mlp_or_not_finite(tmp_path):
-    with pytest.raises(TypeError, match=r"^save: expected an MLP, not Layer$"):
+    with pytest.raises(TypeError, match=r"^save: expected an MLP, not ArrayLayer$"):
         nn.save(nn.Layer(2, 2), tmp_path / "x.json")
     model = MLP(2, [2], rng=random.Random(0))
     model.layers[0].W.data[1, 0] = np.nan

@@ -1,6 +1,8 @@
 """Networks built from Values: modules, activations, losses, optimisers, training and saving.
 
-- ``modules``: ``Module``, ``Neuron``, ``Layer``, ``MLP``.
+- ``module``: ``Module``, which finds the parameters a subclass sets as attributes.
+- ``layers``: ``Neuron``, ``Layer`` (``ArrayLayer`` or ``NeuronLayer`` by granularity).
+- ``modules``: ``MLP`` (and the names above, by their old path).
 - ``activations``: activation functions by name (``ACTIVATIONS``), ``softmax``, ``log_softmax``.
 - ``losses``: what training makes small (``half_squared_error``, ``cross_entropy``, ...).
 - ``optim``: ``SGD`` and ``Adam``.
@@ -14,8 +16,10 @@ Everything here is built on the engine (``tinygrad_bp.value``, ``ops``); nothing
 from . import losses, optim
 from .activations import ACTIVATIONS, log_softmax, softmax
 from .history import History, Snapshot
-from .modules import GRANULARITIES, MLP, Layer, Module, Neuron, NeuronView
+from .modules import (GRANULARITIES, MLP, ArrayLayer, Layer, Module, Neuron, NeuronLayer,
+                      NeuronView, draw_weights)
 from .saving import load, save
 
-__all__ = ["ACTIVATIONS", "GRANULARITIES", "History", "MLP", "Layer", "Module", "Neuron",
-           "NeuronView", "Snapshot", "load", "log_softmax", "losses", "optim", "save", "softmax"]
+__all__ = ["ACTIVATIONS", "GRANULARITIES", "History", "MLP", "ArrayLayer", "Layer", "Module",
+           "Neuron", "NeuronLayer", "NeuronView", "Snapshot", "draw_weights", "load",
+           "log_softmax", "losses", "optim", "save", "softmax"]

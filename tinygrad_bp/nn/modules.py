@@ -1,240 +1,23 @@
-"""Neurons, layers and multi-layer perceptrons, built from Values.
+"""Multi-layer perceptrons; and, for the old import path, the modules they are built from.
 
-A layer computes at one of two granularities, with identical numbers:
-
-- ``"layer"``: one weight matrix ``W`` (outputs x inputs) and one bias vector ``b``; a row or a
-  batch of rows goes through as ``x @ W.T + b``. Fast, and what training uses.
-- ``"neuron"``: every weight and bias its own scalar Value and every neuron its own ``Neuron``;
-  ``a = b + w_0 x_0 + w_1 x_1 + ...`` in the tutorial's order, so its numbers match the tutorial
-  to the last bit, and drawings of small networks show every weight.
-
-Either way ``layer.neurons[j]`` shows neuron j as the tutorial sees it: its ``weights``,
-``bias``, last ``output`` and last ``delta`` (``-dE/da``, filled by ``backward()``).
+``Module`` lives in ``module``, ``Neuron`` and the layers in ``layers``; this module re-exports
+them, so ``from tinygrad_bp.nn.modules import Layer`` keeps working.
 """
 
 from __future__ import annotations
 
-import math
-import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from ..value import Value, stack, zero_grad
-from .activations import ACTIVATIONS, check_activation, softmax
+from ..value import Value, stack
+from .activations import check_activation
+from .layers import (GRANULARITIES, ArrayLayer, Layer, Neuron, NeuronLayer, NeuronView,
+                     _scalars, check_init, check_size, draw_weights)
+from .module import Module
 
-GRANULARITIES = ("layer", "neuron")
-
-
-def _initializer(init: str, rng) -> Callable[[int], float]:
-    """A function drawing one weight for a neuron with ``n_inputs`` inputs."""
-    if init == "tutorial":  # uniform on [0, 1), the tutorial's random.random()
-        return lambda n_inputs: rng.random()
-    if init == "symmetric":  # uniform on [-1, 1) / sqrt(n): keeps tanh and relu units lively
-        return lambda n_inputs: (2.0 * rng.random() - 1.0) / math.sqrt(n_inputs)
-    raise ValueError(f"unknown init {init!r}; choose 'tutorial' or 'symmetric'")
-
-
-class Module:
-    """Anything with parameters: ``parameters()`` lists them, ``zero_grad()`` resets their grads."""
-
-    def parameters(self) -> list[Value]:
-        return []
-
-    def zero_grad(self) -> None:
-        zero_grad(self.parameters())
-
-
-class Neuron(Module):
-    """One neuron with every weight its own scalar Value: ``y = f(b + sum_i w_i * x_i)``."""
-
-    def __init__(self, n_inputs: int, activation: str = "sigmoid", draw=None, name: str = ""):
-        draw = draw or (lambda n: random.random())
-        self.w = [Value(draw(n_inputs), label=f"{name}w{i}") for i in range(n_inputs)]
-        self.b = Value(draw(n_inputs), label=f"{name}b")
-        self.activation = check_activation(activation, "Neuron")
-        if activation == "softmax":
-            raise ValueError("Neuron: softmax spans a whole layer; give the Layer that activation")
-        self.preactivation: Value | None = None
-        self.out: Value | None = None
-
-    def __call__(self, xs: Sequence) -> Value:
-        if len(xs) != len(self.w):  # zip would quietly drop the extra weights or inputs
-            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(xs)}")
-        a = self.b
-        for w, x in zip(self.w, xs):  # bias first, then inputs in order: the tutorial's sum
-            a = a + w * x
-        self.preactivation = a
-        self.out = ACTIVATIONS[self.activation](a)
-        return self.out
-
-    def parameters(self) -> list[Value]:
-        return [*self.w, self.b]
-
-    @property
-    def weights(self) -> list[float]:
-        return [w.data for w in self.w]
-
-    @property
-    def bias(self) -> float:
-        return self.b.data
-
-    @property
-    def output(self) -> float | None:
-        return None if self.out is None else self.out.item()
-
-    @property
-    def delta(self) -> float | None:
-        """The tutorial's delta, ``-dE/da`` for this neuron's activation ``a``."""
-        a = self.preactivation
-        return None if a is None or a._grad is None else -a._grad
-
-    def __repr__(self) -> str:
-        return f"Neuron({len(self.w)} inputs, {self.activation})"
-
-
-class NeuronView:
-    """Neuron ``j`` of a layer-granularity layer: a window onto row ``j`` of ``W`` and ``b``."""
-
-    def __init__(self, layer: Layer, j: int):
-        self.layer, self.j = layer, j
-
-    activation = property(lambda self: self.layer.activation)
-    weights = property(lambda self: [float(w) for w in self.layer.W.data[self.j]])
-    bias = property(lambda self: float(self.layer.b.data[self.j]))
-
-    @property
-    def output(self) -> float | None:
-        out = self.layer.out
-        return None if out is None else float(np.reshape(out.data, (-1, out.shape[-1]))[-1, self.j])
-
-    @property
-    def delta(self) -> float | None:
-        a = self.layer.preactivation
-        if a is None or a._grad is None:
-            return None
-        return float(-np.reshape(a._grad, (-1, a.shape[-1]))[-1, self.j])
-
-    def __repr__(self) -> str:
-        return f"NeuronView(neuron {self.j} of {self.layer!r})"
-
-
-class Layer(Module):
-    """``n_outputs`` neurons reading the same ``n_inputs`` inputs, at either granularity.
-
-    Weights are drawn neuron by neuron, each neuron's input weights in order and its bias last,
-    from ``rng`` (Python's global ``random`` by default, the stream the tutorial's numbers use).
-    """
-
-    def __init__(self, n_inputs: int, n_outputs: int, activation: str = "sigmoid",
-                 granularity: str = "layer", rng=None, init: str = "tutorial", name: str = ""):
-        if granularity not in GRANULARITIES:
-            raise ValueError(f"Layer: granularity must be 'layer' or 'neuron', not {granularity!r}")
-        for arg, n in (("n_inputs", n_inputs), ("n_outputs", n_outputs)):
-            if not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"Layer: {arg} must be a positive whole number, not {n!r}")
-        self.n_inputs, self.n_outputs = int(n_inputs), int(n_outputs)
-        self.activation = check_activation(activation, "Layer")
-        self.granularity = granularity
-        draw = _initializer(init, rng if rng is not None else random)
-        neuron_act = "linear" if activation == "softmax" else activation
-        neurons = [Neuron(n_inputs, neuron_act, draw, f"{name}n{j}.") for j in range(n_outputs)]
-        self.preactivation: Value | None = None
-        self.out: Value | None = None
-        if granularity == "neuron":
-            self._neurons = neurons
-        else:
-            self.W = Value([n.weights for n in neurons], label=f"{name}W")
-            self.b = Value([n.bias for n in neurons], label=f"{name}b")
-            self._neurons = [NeuronView(self, j) for j in range(n_outputs)]
-
-    @property
-    def neurons(self) -> list:
-        return self._neurons
-
-    def __call__(self, x) -> Value:
-        """The layer's outputs for one row ``(n_inputs,)`` or a batch ``(rows, n_inputs)``."""
-        if self.granularity == "neuron":
-            return stack(self.call_scalars(_scalars(x, self.n_inputs)))
-        x = _as_value(x)
-        if x.shape[-1:] != (self.n_inputs,):
-            raise ValueError(f"Layer: expected rows of {self.n_inputs} inputs, got shape {x.shape}")
-        self.preactivation = x @ self.W.T + self.b
-        self.out = ACTIVATIONS[self.activation](self.preactivation)
-        return self.out
-
-    def call_scalars(self, xs: Sequence) -> list[Value]:
-        """Neuron granularity: scalar inputs in, one scalar Value per neuron out."""
-        outs = [n(xs) for n in self._neurons]
-        if self.activation == "softmax":
-            probs = softmax(stack(outs))
-            outs = [probs[j] for j in range(self.n_outputs)]
-            for n, out in zip(self._neurons, outs):
-                n.out = out
-        return outs
-
-    def parameters(self) -> list[Value]:
-        if self.granularity == "neuron":
-            return [p for n in self._neurons for p in n.parameters()]
-        return [self.W, self.b]
-
-    def get_weights(self) -> np.ndarray:
-        """The weights as the tutorial stores them: one row per neuron, bias last."""
-        return np.array([[*n.weights, n.bias] for n in self._neurons])
-
-    def set_weights(self, weights) -> None:
-        """Load rows of ``n_inputs`` weights followed by the bias (``get_weights``' layout)."""
-        weights = np.asarray(weights, dtype=np.float64)
-        if weights.shape != (self.n_outputs, self.n_inputs + 1):
-            expected = (self.n_outputs, self.n_inputs + 1)
-            raise ValueError(f"Layer.set_weights: expected shape {expected}"
-                             f" (neurons x (inputs + bias)), got {weights.shape}")
-        if self.granularity == "neuron":
-            for n, row in zip(self._neurons, weights):
-                for w, value in zip(n.parameters(), row):
-                    w.data = float(value)
-        else:
-            self.W.data = weights[:, :-1].copy()
-            self.b.data = weights[:, -1].copy()
-
-    def __repr__(self) -> str:
-        return (f"Layer({self.n_inputs} -> {self.n_outputs}, {self.activation}, "
-                f"granularity={self.granularity!r})")
-
-
-def _holds_values(x) -> bool:
-    """True for a list or tuple with a Value somewhere in it (micrograd's ``[Value(1.0), ...]``)."""
-    return isinstance(x, (list, tuple)) and any(isinstance(e, Value) or _holds_values(e) for e in x)
-
-
-def _as_value(x) -> Value:
-    """Inputs as one Value; lists holding Values are stacked, so the graph reaches them."""
-    if isinstance(x, Value):
-        return x
-    if _holds_values(x):
-        return stack([_as_value(e) for e in x])
-    return Value(x, requires_grad=False)
-
-
-def _scalars(x, n_inputs: int) -> list:
-    """One row as a list of scalars (Values where x is or holds Values, floats otherwise)."""
-    if _holds_values(x):
-        if len(x) != n_inputs:
-            raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, got {len(x)}")
-        if any(np.ndim(v.data if isinstance(v, Value) else v) != 0 for v in x):
-            raise ValueError(f"neuron granularity takes one row of {n_inputs} numbers or scalar "
-                             "Values; this list holds something bigger")
-        return [v if isinstance(v, Value) else float(v) for v in x]
-    if isinstance(x, Value):
-        if x.shape != (n_inputs,):
-            raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, "
-                             f"got shape {x.shape}")
-        return list(x) if x.requires_grad else [float(v) for v in x.data]
-    row = [float(v) for v in np.asarray(x, dtype=np.float64).reshape(-1)]
-    if np.ndim(x) != 1 or len(row) != n_inputs:
-        raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, "
-                         f"got shape {np.shape(x)}")
-    return row
+__all__ = ["GRANULARITIES", "MLP", "ArrayLayer", "Layer", "Module", "Neuron", "NeuronLayer",
+           "NeuronView", "draw_weights"]
 
 
 class MLP(Module):
@@ -244,11 +27,23 @@ class MLP(Module):
     otherwise, by the output layer too (the tutorial: sigmoid everywhere). Weights are drawn
     layer by layer in the tutorial's order from ``rng`` (Python's global ``random`` by default,
     so ``random.seed(1)`` reproduces the tutorial's networks).
+
+    ``models=k`` holds k networks of this shape side by side (layer granularity): layer i's
+    weights are one array ``(k, outputs, inputs)``, its biases ``(k, outputs, 1)``, drawn network
+    after network as ``[MLP(...) for _ in range(k)]`` would draw them. Such a model reads each
+    network's inputs as columns, ``x`` of shape ``(k, n_inputs, n)`` for n rows, and computes
+    ``W @ x + b`` layer after layer: ``(k, n_outputs, n)`` out. No network sees another's
+    inputs or weights, so under a loss that adds the networks' losses each trains as if alone
+    (the case study's k folds, in 1/k of the steps). ``unstack()`` gives the k networks apart.
+
+    ``weights`` (one array per layer, ``get_weights``' layout) sets the weights instead of
+    drawing them: nothing is drawn from ``rng``.
     """
 
     def __init__(self, n_inputs: int, sizes: Sequence[int], activation: str = "sigmoid",
                  output_activation: str | None = None, granularity: str = "layer", rng=None,
-                 init: str = "tutorial"):
+                 init: str = "tutorial", *, models: int | None = None,
+                 weights: Sequence | None = None):
         sizes = list(sizes)
         if not sizes:
             raise ValueError("MLP: sizes must name at least the output layer, e.g. [5, 3]")
@@ -256,28 +51,60 @@ class MLP(Module):
         if activation == "softmax":
             raise ValueError("MLP: softmax works on an output layer only; "
                              "use output_activation='softmax'")
-        self.n_inputs = n_inputs
+        if granularity not in GRANULARITIES:
+            raise ValueError(f"Layer: granularity must be 'layer' or 'neuron', not {granularity!r}")
+        widths = [check_size("n_inputs", n_inputs, "Layer"),
+                  *(check_size("n_outputs", n, "Layer") for n in sizes)]
+        activations = [check_activation(activation, "Layer")] * (len(sizes) - 1)
+        activations.append(check_activation(output_activation, "Layer"))
+        check_init(init)
+        if models is not None:
+            models = check_size("models", models, "MLP")
+            if granularity != "layer" or output_activation == "softmax":
+                raise ValueError("MLP: models=k needs granularity='layer' and no softmax")
+        self.n_inputs = widths[0]
         self.granularity = granularity
-        self.last_input: np.ndarray | None = None  # the data of the last row or batch seen
-        widths = [n_inputs, *sizes]
-        self.layers = [
-            Layer(widths[i], widths[i + 1],
-                  output_activation if i == len(sizes) - 1 else activation,
-                  granularity, rng, init, name=f"L{i}.")
-            for i in range(len(sizes))
-        ]
+        self.models = models
+        self._last_input = None  # the last row or batch seen, for last_input
+        if weights is None:
+            weights = _draw(widths, rng, init, models)
+        elif len(weights) != len(sizes):
+            raise ValueError(f"MLP: weights must hold one array per layer ({len(sizes)}), "
+                             f"not {len(weights)}")
+        self.layers = [Layer(widths[i], widths[i + 1], activations[i], granularity,
+                             name=f"L{i}.", models=models, weights=weights[i])
+                       for i in range(len(sizes))]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layers[-1].n_outputs
+
+    @property
+    def last_input(self) -> np.ndarray | None:
+        """The data of the last row or batch this model was called on (None before a call)."""
+        x = self._last_input
+        return None if x is None else np.array(x.data if isinstance(x, Value) else x,
+                                               dtype=np.float64)
 
     def __call__(self, x) -> Value:
-        """The outputs for one row, shape ``(n_outputs,)``, or a batch, ``(rows, n_outputs)``."""
-        self.last_input = np.array(x.data if isinstance(x, Value) else x, dtype=np.float64)
+        """The outputs for one row, shape ``(n_outputs,)``, or a batch, ``(rows, n_outputs)``;
+        with ``models=k``, for columns ``(k, n_inputs, n)``: ``(k, n_outputs, n)``."""
+        if isinstance(x, Value):
+            self._last_input = x
+        else:
+            self._last_input = np.array(x, dtype=np.float64)
         if self.granularity == "neuron":
             xs = _scalars(x, self.n_inputs)
             for layer in self.layers:
                 xs = layer.call_scalars(xs)
             return stack(xs)
-        n_features = np.shape(x.data if isinstance(x, Value) else x)
-        if not n_features or n_features[-1] != self.n_inputs:
-            raise ValueError(f"MLP expects rows of {self.n_inputs} inputs, got shape {n_features}")
+        shape = np.shape(x.data if isinstance(x, Value) else x)
+        if self.models is not None:
+            if len(shape) != 3 or shape[:2] != (self.models, self.n_inputs):
+                raise ValueError(f"MLP with models={self.models} expects columns of shape "
+                                 f"({self.models}, {self.n_inputs}, n), got shape {shape}")
+        elif not shape or shape[-1] != self.n_inputs:
+            raise ValueError(f"MLP expects rows of {self.n_inputs} inputs, got shape {shape}")
         for layer in self.layers:
             x = layer(x)
         return x
@@ -286,7 +113,8 @@ class MLP(Module):
         return [p for layer in self.layers for p in layer.parameters()]
 
     def get_weights(self) -> list[np.ndarray]:
-        """Each layer's weights, one row per neuron with its bias last (the tutorial's layout)."""
+        """Each layer's weights, one row per neuron with its bias last (the tutorial's layout);
+        with ``models=k`` each array has a leading axis of k."""
         return [layer.get_weights() for layer in self.layers]
 
     def set_weights(self, weights: Sequence) -> None:
@@ -296,6 +124,25 @@ class MLP(Module):
         for layer, w in zip(self.layers, weights):
             layer.set_weights(w)
 
+    def unstack(self) -> list[MLP]:
+        """The k networks of a ``models=k`` MLP as k ordinary MLPs, with copies of the weights."""
+        if self.models is None:
+            raise ValueError("MLP.unstack: this MLP holds one network (models=None)")
+        acts = [layer.activation for layer in self.layers]
+        sizes = [layer.n_outputs for layer in self.layers]
+        weights = self.get_weights()
+        return [MLP(self.n_inputs, sizes, acts[0], acts[-1], weights=[w[m] for w in weights])
+                for m in range(self.models)]
+
     def __repr__(self) -> str:
         sizes = [layer.n_outputs for layer in self.layers]
-        return f"MLP({self.n_inputs}, {sizes}, granularity={self.granularity!r})"
+        models = "" if self.models is None else f", models={self.models}"
+        return f"MLP({self.n_inputs}, {sizes}, granularity={self.granularity!r}{models})"
+
+
+def _draw(widths: list[int], rng, init: str, models: int | None) -> list[np.ndarray]:
+    """Every layer's weights; for k models, one network's layers after another's, the order
+    in which the tutorial draws when it builds k networks one after the other."""
+    draws = [[draw_weights(n_in, n_out, rng, init) for n_in, n_out in zip(widths, widths[1:])]
+             for _ in range(models or 1)]
+    return draws[0] if models is None else [np.stack(layer) for layer in zip(*draws)]
