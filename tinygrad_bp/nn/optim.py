@@ -4,17 +4,16 @@ The tutorial's update, ``w += l_rate * delta * input``, is plain gradient descen
 ``w -= lr * dE/dw`` (see ``tutorial.update_weights``). ``SGD`` is that rule, with optional
 momentum; ``Adam`` scales each parameter's step by running averages of its gradient.
 
-Use them the way PyTorch's are used::
+Give one to ``nn.train``, the training loop (epochs, minibatches, shuffling, a history)::
 
-    opt = Adam(model.parameters(), lr=0.01)
-    for row, expected in data:
-        loss = half_squared_error(model(row), expected)
-        opt.zero_grad()          # gradients add up across backward() calls otherwise
-        loss.backward()
-        opt.step()
+    history = nn.train(model, inputs, targets, optimizer=Adam(model.parameters(), lr=0.01))
+
+Each of its steps is what a PyTorch user writes: ``opt.zero_grad()`` (gradients add up across
+``backward()`` calls otherwise), ``loss.backward()``, ``opt.step()``.
 
 A parameter's ``.data`` is either a Python float (every scalar Value) or a float64 numpy array;
-``step()`` keeps it that way: floats stay floats, arrays are updated in place.
+``step()`` keeps it that way: floats stay floats, arrays are updated in place, through buffers
+each optimiser allocates once (no new arrays per step, however large the parameters).
 """
 
 from __future__ import annotations
@@ -45,11 +44,6 @@ def _fraction(name: str, x: float, owner: str) -> float:
     return float(x)
 
 
-def _sqrt(x):
-    """sqrt that keeps a Python float a Python float (np.sqrt would give numpy.float64)."""
-    return math.sqrt(x) if type(x) is float else np.sqrt(x)
-
-
 class Optimizer:
     """Holds the parameters; ``zero_grad()`` resets their gradients, ``step()`` updates them.
 
@@ -66,6 +60,7 @@ class Optimizer:
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameter {i} is {type(p).__name__}, not a Value; "
                                 "pass model.parameters()")
+        self._buffers: dict[tuple[int, int], np.ndarray] = {}
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient (call before each ``backward()``)."""
@@ -80,13 +75,13 @@ class Optimizer:
     def _update(self, i: int, p: Value, g) -> None:
         raise NotImplementedError
 
-    @staticmethod
-    def _move(p: Value, change) -> None:
-        """``p.data -= change``: an array in place, a Python float kept a Python float."""
-        if type(p.data) is float:
-            p.data = float(p.data - change)
-        else:
-            p.data -= change
+    def _buffer(self, i: int, p: Value, k: int = 0) -> np.ndarray:
+        """Scratch array ``k`` for parameter ``i``, shaped like it, made on first use."""
+        key = (i, k)
+        buf = self._buffers.get(key)
+        if buf is None or buf.shape != p.data.shape:
+            buf = self._buffers[key] = np.empty_like(p.data)
+        return buf
 
 
 class SGD(Optimizer):
@@ -106,15 +101,22 @@ class SGD(Optimizer):
         self.velocity: list = [None] * len(self.params)
 
     def _update(self, i: int, p: Value, g) -> None:
+        if type(p.data) is float:
+            if self.momentum:
+                v = self.velocity[i]
+                g = self.velocity[i] = g if v is None else self.momentum * v + g
+            p.data = float(p.data - self.lr * g)
+            return
         if self.momentum:
             v = self.velocity[i]
             if v is None:  # a copy: the engine may add the next gradient into this very array
-                v = g.copy() if isinstance(g, np.ndarray) else g
+                v = self.velocity[i] = np.array(g)
             else:
-                v = self.momentum * v + g
-            self.velocity[i] = v
+                v *= self.momentum
+                v += g
             g = v
-        self._move(p, self.lr * g)
+        step = np.multiply(g, self.lr, out=self._buffer(i, p))
+        p.data -= step
 
     def __repr__(self) -> str:
         return f"SGD({len(self.params)} parameters, lr={self.lr}, momentum={self.momentum})"
@@ -144,11 +146,27 @@ class Adam(Optimizer):
     def _update(self, i: int, p: Value, g) -> None:
         b1, b2 = self.betas
         self.t[i] += 1
-        self.m[i] = b1 * self.m[i] + (1 - b1) * g
-        self.v[i] = b2 * self.v[i] + (1 - b2) * (g * g)
-        m_hat = self.m[i] / (1 - b1 ** self.t[i])
-        v_hat = self.v[i] / (1 - b2 ** self.t[i])
-        self._move(p, self.lr * m_hat / (_sqrt(v_hat) + self.eps))
+        bias1, bias2 = 1 - b1 ** self.t[i], 1 - b2 ** self.t[i]
+        if type(p.data) is float:
+            self.m[i] = b1 * self.m[i] + (1 - b1) * g
+            self.v[i] = b2 * self.v[i] + (1 - b2) * (g * g)
+            m_hat, v_hat = self.m[i] / bias1, self.v[i] / bias2
+            p.data = float(p.data - self.lr * m_hat / (math.sqrt(v_hat) + self.eps))
+            return
+        if type(self.m[i]) is float:  # the first step: the averages start at zero
+            self.m[i], self.v[i] = np.zeros_like(p.data), np.zeros_like(p.data)
+        m, v, s1, s2 = self.m[i], self.v[i], self._buffer(i, p), self._buffer(i, p, 1)
+        # each line is the docstring's formula, in its order of operations, in place
+        m *= b1
+        m += np.multiply(g, 1 - b1, out=s1)
+        v *= b2
+        np.multiply(g, g, out=s2)
+        v += np.multiply(s2, 1 - b2, out=s2)
+        np.divide(m, bias1, out=s1)                            # m_hat
+        np.sqrt(np.divide(v, bias2, out=s2), out=s2)           # sqrt(v_hat)
+        s2 += self.eps
+        s1 *= self.lr
+        p.data -= np.divide(s1, s2, out=s1)
 
     def __repr__(self) -> str:
         return (f"Adam({len(self.params)} parameters, lr={self.lr}, betas={self.betas}, "
