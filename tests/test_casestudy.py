@@ -22,10 +22,10 @@ import pytest
 
 from reference import tutorial_algorithm as ta
 from reference import tutorial_numbers as tn
-from tinygrad_bp.casestudy import CrossValidation, cross_validate, predict_stacked, train_stacked
+from tinygrad_bp import nn
+from tinygrad_bp.casestudy import CrossValidation, cross_validate
 from tinygrad_bp.data import kfold_indices, load_csv, load_wheat_seeds, minmax, normalize
 from tinygrad_bp.errors import DataError
-from tinygrad_bp.losses import one_hot_matrix
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS_CSV = resources.files("tinygrad_bp.data") / "bundled" / "wheat-seeds.csv"
@@ -251,17 +251,26 @@ def test_too_few_rows_for_the_folds_is_a_data_error_naming_the_file(tmp_path):
 
 # --- the stacked network is k separate networks -----------------------------------------------
 
+def stacked_predictions(model: nn.MLP, rows: np.ndarray) -> np.ndarray:
+    """Each network's predicted classes for its rows (k, n, features): the largest output."""
+    return np.argmax(model(np.swapaxes(rows, 1, 2)).data, axis=1)
+
+
 def test_stacked_training_equals_k_separate_single_fold_runs_of_the_oracle():
-    """casestudy.py's claim: each fold in the stack trains exactly as it would alone."""
+    """The case study's claim: each fold in the stack trains exactly as it would alone."""
     seed, n_folds, n_hidden, n_epoch, l_rate = 7, 4, 3, 15, 0.3
     rows = seeds_rows()
     dataset = [list(row) for row in rows]
     random.seed(seed)
     ta.normalize_dataset(dataset, ta.dataset_minmax(dataset))
     folds = ta.cross_validation_split(dataset, n_folds)
+    state = random.getstate()
     networks = [ta.initialize_network(7, n_hidden, 3) for _ in folds]  # fold after fold
     initial = [np.stack([np.array([n["weights"] for n in net[layer]]) for net in networks])
                for layer in range(2)]
+    random.setstate(state)  # the stacked model draws the same numbers, in the same order
+    drawn = nn.MLP(7, [n_hidden, 3], models=n_folds).get_weights()
+    assert all(np.array_equal(d, w) for d, w in zip(drawn, initial))
 
     # The same split as index lists, for the stacked side.
     features = normalize(load_wheat_seeds().features, *minmax(load_wheat_seeds().features))
@@ -274,22 +283,24 @@ def test_stacked_training_equals_k_separate_single_fold_runs_of_the_oracle():
                       for fold in index_folds])
     test = np.array(index_folds)
 
-    stacked = train_stacked(initial, features[train], one_hot_matrix(labels[train], 3),
-                            l_rate, n_epoch)
-    stacked_predictions = predict_stacked(stacked, features[test])
+    stack = nn.MLP(7, [n_hidden, 3], models=n_folds, weights=initial)
+    nn.train(stack, features[train], labels[train], lr=l_rate, epochs=n_epoch)
+    stacked = stack.get_weights()
+    predictions = stacked_predictions(stack, features[test])
     for k, fold in enumerate(folds):
         train_rows = [row for j, other in enumerate(folds) if j != k for row in other]
         ta.train_network(networks[k], train_rows, l_rate, n_epoch, 3)
         for layer in range(2):
             alone = np.array([n["weights"] for n in networks[k][layer]])
             np.testing.assert_allclose(stacked[layer][k], alone, rtol=0, atol=STACKED_ATOL)
-        assert stacked_predictions[k].tolist() == [ta.predict(networks[k], row) for row in fold]
+        assert predictions[k].tolist() == [ta.predict(networks[k], row) for row in fold]
 
         # And the stack of one: bit for bit the same weights as fold k inside the stack of k.
-        one = train_stacked([w[k:k + 1] for w in initial], features[train[k:k + 1]],
-                            one_hot_matrix(labels[train[k:k + 1]], 3), l_rate, n_epoch)
+        one = nn.MLP(7, [n_hidden, 3], models=1, weights=[w[k:k + 1] for w in initial])
+        nn.train(one, features[train[k:k + 1]], labels[train[k:k + 1]], lr=l_rate,
+                 epochs=n_epoch)
         for layer in range(2):
-            assert np.array_equal(one[layer][0], stacked[layer][k])
+            assert np.array_equal(one.get_weights()[layer][0], stacked[layer][k])
 
 
 # --- examples/11_case_study.py ----------------------------------------------------------------

@@ -178,17 +178,19 @@ def claims(monkeypatch) -> list[str]:
     n_train = (k - 1) * fold_size
     mins, maxs = minmax(features)
 
-    # What cross_validate hands to the stacked training (it looks train_stacked up at call time).
+    # What cross_validate hands to nn.train (it looks train up at call time).
     seen = {}
-    train_stacked = casestudy.train_stacked
+    train = casestudy.train
 
-    def recording(weights, rows, *args, **kwargs):
-        seen["weights"], seen["rows"] = [w.shape for w in weights], rows.shape
-        return train_stacked(weights, rows, *args, **kwargs)
+    def recording(model, inputs, *args, **kwargs):
+        seen["weights"], seen["rows"] = [w.shape for w in model.get_weights()], inputs.shape
+        seen["biases"] = [layer.b.shape for layer in model.layers]
+        return train(model, inputs, *args, **kwargs)
 
-    monkeypatch.setattr(casestudy, "train_stacked", recording)
+    monkeypatch.setattr(casestudy, "train", recording)
     casestudy.cross_validate(load_wheat_seeds(), n_epoch=1)
     (h_k, h_n, h_in), (o_k, o_n, o_in) = seen["weights"]
+    assert seen["biases"] == [(h_k, h_n, 1), (o_k, o_n, 1)]
     assert seen["rows"] == (k, n_train, n_features)
 
     m = default_confusion()

@@ -6,7 +6,8 @@
 - ``activations``: activation functions by name (``ACTIVATIONS``), ``softmax``, ``log_softmax``.
 - ``losses``: what training makes small (``half_squared_error``, ``cross_entropy``, ...).
 - ``optim``: ``SGD`` and ``Adam``.
-- ``history``: ``History`` and ``Snapshot``, what training records.
+- ``train``: ``train``, the training loop; ``history``: ``History`` and ``Snapshot``, what it
+  records.
 - ``saving``: ``save`` and ``load`` a trained MLP as readable JSON.
 
 Everything here is built on the engine (``tinygrad_bp.value``, ``ops``); nothing here imports
@@ -19,7 +20,8 @@ from .history import History, Snapshot
 from .modules import (GRANULARITIES, MLP, ArrayLayer, Layer, Module, Neuron, NeuronLayer,
                       NeuronView, draw_weights)
 from .saving import load, save
+from .train import train
 
 __all__ = ["ACTIVATIONS", "GRANULARITIES", "History", "MLP", "ArrayLayer", "Layer", "Module",
            "Neuron", "NeuronLayer", "NeuronView", "Snapshot", "draw_weights", "load",
-           "log_softmax", "losses", "optim", "save", "softmax"]
+           "log_softmax", "losses", "optim", "save", "softmax", "train"]

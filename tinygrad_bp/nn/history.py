@@ -60,11 +60,12 @@ class History:
       class index, outputs as for ``loss`` (during the epoch, before each row's update).
     - ``val_accuracy``: the same for the validation rows, after the epoch's last update.
       Empty without ``validation`` or for regression.
-    - ``grad_norm``: one number per layer (``layer_names`` says which): the root mean
-      square, over the epoch's steps, of the L2 norm of the gradient of the layer's loss with
-      respect to all of its parameters, weights and biases together:
-      ``sqrt(mean_steps(sum dE/dw**2 + sum dE/db**2))``. Small numbers in the early layers
-      are gradients vanishing on their way back.
+    - ``grad_norm``: one number per layer (``layer_names`` says which): the L2 norm of the
+      gradient of the epoch's last step with respect to all of the layer's parameters,
+      weights and biases together, ``sqrt(sum (dE/dw)**2 + sum (dE/db)**2)``. Numbers that
+      shrink layer by layer towards the inputs are gradients vanishing on their way back.
+      (The last step's, not every step's: measuring each step would cost more than a small
+      network's step.)
     - ``layer_names``: what each ``grad_norm`` entry measures: ``model.layers`` in order, or
       for a module without them its sub-modules (attribute names) or its parameters.
     - ``snapshots``: the network at evenly spaced epochs (see ``Snapshot``), in epoch order.

@@ -60,7 +60,7 @@ class Optimizer:
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameter {i} is {type(p).__name__}, not a Value; "
                                 "pass model.parameters()")
-        self._buffers: dict[tuple[int, int], np.ndarray] = {}
+        self._buffers = ([None] * len(self.params), [None] * len(self.params))
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient (call before each ``backward()``)."""
@@ -77,10 +77,10 @@ class Optimizer:
 
     def _buffer(self, i: int, p: Value, k: int = 0) -> np.ndarray:
         """Scratch array ``k`` for parameter ``i``, shaped like it, made on first use."""
-        key = (i, k)
-        buf = self._buffers.get(key)
+        buffers = self._buffers[k]
+        buf = buffers[i]
         if buf is None or buf.shape != p.data.shape:
-            buf = self._buffers[key] = np.empty_like(p.data)
+            buf = buffers[i] = np.empty_like(p.data)
         return buf
 
 
@@ -101,22 +101,29 @@ class SGD(Optimizer):
         self.velocity: list = [None] * len(self.params)
 
     def _update(self, i: int, p: Value, g) -> None:
-        if type(p.data) is float:
-            if self.momentum:
-                v = self.velocity[i]
-                g = self.velocity[i] = g if v is None else self.momentum * v + g
-            p.data = float(p.data - self.lr * g)
-            return
         if self.momentum:
-            v = self.velocity[i]
-            if v is None:  # a copy: the engine may add the next gradient into this very array
-                v = self.velocity[i] = np.array(g)
-            else:
-                v *= self.momentum
-                v += g
-            g = v
-        step = np.multiply(g, self.lr, out=self._buffer(i, p))
-        p.data -= step
+            g = self._velocity(i, g)
+        data = p.data
+        if type(data) is float:
+            p.data = float(data - self.lr * g)
+            return
+        buf = self._buffers[0][i]
+        if buf is None or buf.shape != data.shape:
+            buf = self._buffer(i, p)
+        data -= np.multiply(g, self.lr, out=buf)
+
+    def _velocity(self, i: int, g):
+        """``v = momentum * v + g``, in place for arrays; v starts as (a copy of) g."""
+        v = self.velocity[i]
+        if v is None:  # a copy: the engine may add the next gradient into this very array
+            v = g if type(g) is float else np.array(g)
+        elif type(v) is float:
+            v = self.momentum * v + g
+        else:
+            v *= self.momentum
+            v += g
+        self.velocity[i] = v
+        return v
 
     def __repr__(self) -> str:
         return f"SGD({len(self.params)} parameters, lr={self.lr}, momentum={self.momentum})"

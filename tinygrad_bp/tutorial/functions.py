@@ -33,8 +33,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import nn
 from ..engine import no_grad
-from ..nn.losses import half_squared_error, one_hot, sum_squared_error
+from ..nn.losses import half_squared_error, one_hot, one_hot_matrix, sum_squared_error
 from ..nn.modules import MLP, Neuron
 from ..value import Value, stack
 from .networks import as_mlp, from_network, is_network_of_dicts, store, to_network
@@ -202,8 +203,36 @@ def train_network(network: Network, train: Sequence[Sequence], l_rate: float, n_
                   n_outputs: int, verbose: bool = False) -> list[float]:
     """Online training, one update per row; returns each epoch's sum of squared errors.
 
-    With ``verbose=True`` prints the tutorial's ``>epoch=0, lrate=0.500, error=6.350`` lines.
+    An MLP trains through ``nn.train``, the framework's training loop (forward, error,
+    backward, ``w -= l_rate * dE/dw`` for every row in order), and the trace is its
+    ``History.sum_error``: the tutorial's numbers to the last bit. The tutorial's dicts train
+    by the functions above, row by row, so that every weight rounds as the tutorial's
+    ``w += l_rate * delta * input`` does, at any ``l_rate``. With ``verbose=True`` prints the
+    tutorial's ``>epoch=0, lrate=0.500, error=6.350`` lines.
     """
+    if is_network_of_dicts(network):
+        return _train_dicts(network, train, l_rate, n_epoch, n_outputs, verbose)
+    check_number(l_rate, "train_network: l_rate")
+    if n_outputs != network.n_outputs:
+        raise ValueError(f"train_network: n_outputs is {n_outputs}, but the network has "
+                         f"{network.n_outputs} outputs")
+    rows = [check_row(row, network.n_inputs, "train_network", f"train[{i}]")
+            for i, row in enumerate(train)]
+    # the tutorial's expected vectors, one-hot even for one output (nn.train would read a
+    # single output's labels as target values)
+    expected = one_hot_matrix([row[-1] for row in train], n_outputs)
+
+    def report(epoch: int, history: nn.History) -> None:
+        _report(epoch, l_rate, history.sum_error[-1])
+
+    history = nn.train(network, rows, expected, lr=l_rate, epochs=n_epoch, batch_size=1,
+                       callbacks=[report] if verbose else [])
+    return history.sum_error
+
+
+def _train_dicts(network: list, train: Sequence[Sequence], l_rate: float, n_epoch: int,
+                 n_outputs: int, verbose: bool) -> list[float]:
+    """The tutorial's loop on its own dicts, with the functions above."""
     trace = []
     for epoch in range(n_epoch):
         sum_error = 0.0
@@ -215,8 +244,12 @@ def train_network(network: Network, train: Sequence[Sequence], l_rate: float, n_
             update_weights(network, row, l_rate)
         trace.append(sum_error)
         if verbose:
-            print(f">epoch={epoch}, lrate={l_rate:.3f}, error={sum_error:.3f}")
+            _report(epoch, l_rate, sum_error)
     return trace
+
+
+def _report(epoch: int, l_rate: float, sum_error: float) -> None:
+    print(f">epoch={epoch}, lrate={l_rate:.3f}, error={sum_error:.3f}")
 
 
 def predict(network: Network, row: Sequence) -> int:
