@@ -38,7 +38,7 @@ class Snapshot:
     loss: float | list[float] = 0.0
 
 
-@dataclass
+@dataclass(repr=False)
 class History:
     """Per-epoch numbers from ``nn.train``: index ``e`` of every list is epoch ``e`` (from 0).
 
@@ -110,3 +110,21 @@ class History:
         """
         from ..viz.training import save_training_page
         return save_training_page(self, directory, model=model)[-1]
+
+    def __repr__(self) -> str:
+        parts = [f"{self.epochs} epochs" + ("" if self.models is None else
+                                            f" of {self.models} models")]
+        for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
+            values = getattr(self, name)
+            if values:
+                parts.append(f"{name} {_short(values[0])} -> {_short(values[-1])}")
+        if self.snapshots:
+            parts.append(f"{len(self.snapshots)} snapshots")
+        return f"History({', '.join(parts)})"
+
+
+def _short(value) -> str:
+    """A number to 4 significant digits; a list of them (one per model) in brackets."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    return f"{value:.4g}"

@@ -49,7 +49,9 @@ def _walk(module: Module, prefix: str, seen: set[int]) -> Iterator[tuple[str, Va
             if isinstance(member, Value):
                 yield path, member
             elif type(member).parameters is not Module.parameters:  # its own list: respect it
-                yield from ((f"{path}.{i}", p) for i, p in enumerate(member.parameters()))
+                names = {id(v): name for name, v in _walk(member, path + ".", set(seen))}
+                for i, p in enumerate(member.parameters()):
+                    yield names.get(id(p), f"{path}.{i}"), p
             else:
                 yield from _walk(member, path + ".", seen)
 

@@ -105,26 +105,34 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     if 0 in at:
         history.snapshots.append(_snapshot(model, loss, data, params, 0))
     bar = _bar(epochs) if progress else None
-    for epoch in range(epochs):
-        order = None if permutation is None else permutation(data.rows)
-        record = _Epoch(data)
-        for start in range(0, data.rows, size):
-            rows = start if size == 1 else slice(start, start + size)
-            record.add(*step(*data.step(rows if order is None else order[rows])))
-        record.finish(history, data, order, size, groups)
-        if val is not None:
-            _evaluate(model, loss, val, size, history)
-        history.epochs = epoch + 1
-        if epoch + 1 in at:
-            history.snapshots.append(_snapshot(model, loss, data, params, epoch + 1))
+    try:
+        for epoch in range(epochs):
+            _epoch(step, data, permutation, size, groups, history)
+            if val is not None:
+                _evaluate(model, loss, val, size, history)
+            history.epochs = epoch + 1
+            if epoch + 1 in at:
+                history.snapshots.append(_snapshot(model, loss, data, params, epoch + 1))
+            if bar is not None:
+                bar.set_postfix(loss=f"{np.mean(history.loss[-1]):.4g}", refresh=False)
+                bar.update(1)
+            for callback in callbacks:
+                callback(epoch, history)
+    finally:
         if bar is not None:
-            bar.set_postfix(loss=f"{np.mean(history.loss[-1]):.4g}", refresh=False)
-            bar.update(1)
-        for callback in callbacks:
-            callback(epoch, history)
-    if bar is not None:
-        bar.close()
+            bar.close()
     return history
+
+
+def _epoch(step: _Step, data: Examples, permutation, size: int, groups: list[list[Value]],
+           history: History) -> None:
+    """One pass over the rows, in order or shuffled, ``size`` rows a step."""
+    order = None if permutation is None else permutation(data.rows)
+    record = _Epoch(data)
+    for start in range(0, data.rows, size):
+        rows = start if size == 1 else slice(start, start + size)
+        record.add(*step(*data.step(rows if order is None else order[rows])))
+    record.finish(history, data, order, size, groups)
 
 
 class _Step:
@@ -137,6 +145,7 @@ class _Step:
                                for layer in model.layers)
                        and any(loss is getattr(losses, n) for n in REPLAYED_LOSSES))
         self.recorded = None  # (input leaf, target leaf, output, loss, order)
+        self.reached = False  # whether a gradient has reached a parameter yet
 
     def __call__(self, x: np.ndarray, t) -> tuple[Value, float]:
         recorded = self.recorded
@@ -155,6 +164,12 @@ class _Step:
                 self.recorded = (x_leaf, t_leaf, out, value, order)
         zero_grad(self.params)
         engine.backward(value, order)
+        if not self.reached:  # once: a loss that no parameter takes part in trains nothing
+            self.reached = any(p._grad is not None for p in self.params)
+            if not self.reached:
+                raise ValueError("nn.train: the loss does not depend on the model's "
+                                 "parameters (no gradient reached them), so there is nothing "
+                                 "to train")
         self.optimizer.step()
         return out, value.item()
 

@@ -1,0 +1,113 @@
+"""``nn.train`` refuses what it cannot mean, with an error naming the argument and the fault."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from tinygrad_bp import Value, nn, no_grad
+from tinygrad_bp import tutorial as tut
+from tinygrad_bp.losses import mean_squared_error
+from tinygrad_bp.optim import SGD
+
+X = np.arange(20.0).reshape(10, 2) / 10
+Y = np.array([0, 1] * 5)
+
+
+def model(**kwargs) -> nn.MLP:
+    return nn.MLP(2, [3, 2], rng=random.Random(0), **kwargs)
+
+
+class Empty(nn.Module):
+    pass
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(loss="mse"), TypeError, r"loss must be a function loss\(output, target\), not str"),
+    (dict(epochs=0), ValueError, "epochs must be a positive whole number, not 0"),
+    (dict(epochs=2.5), ValueError, "epochs must be a positive whole number, not 2.5"),
+    (dict(epochs=True), ValueError, "epochs must be a positive whole number, not True"),
+    (dict(batch_size=0), ValueError, "batch_size must be a positive whole number, not 0"),
+    (dict(snapshots=-1), ValueError, "snapshots must be a whole number >= 0, not -1"),
+    (dict(epochs=3, snapshots=5), ValueError,
+     r"snapshots=5 is more than the 4 epochs there are to take them at \(0 to 3\)"),
+    (dict(shuffle="yes"), TypeError, "shuffle must be True or False, not 'yes'"),
+    (dict(progress=1), TypeError, "progress must be True or False, not 1"),
+    (dict(rng=3), ValueError, "rng is only used to shuffle the rows; pass shuffle=True"),
+    (dict(shuffle=True, rng="abc"), TypeError, "rng must be a seed, a numpy Generator or a "
+                                               "random.Random, not str"),
+    (dict(callbacks=[print, 1]), TypeError, "callbacks must be functions callback"),
+    (dict(callbacks=3), TypeError, "callbacks must be functions callback"),
+    (dict(lr=0), ValueError, "nn.train: lr must be a positive number, not 0"),
+    (dict(optimizer="sgd"), TypeError, "optimizer must be an optim optimiser"),
+    (dict(optimizer=SGD([Value(1.0)], lr=0.1)), ValueError,
+     "the optimizer holds none of the model's parameters"),
+    (dict(validation=X), ValueError, r"validation must be a pair \(inputs, targets\)"),
+    (dict(validation=(X, np.ones((10, 2)))), ValueError,
+     "validation targets must be of the training targets' kind"),
+    (dict(validation=(np.ones((4, 3)), Y[:4])), ValueError,
+     "validation inputs rows have 3 features, the model takes 2 inputs"),
+])
+def test_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        nn.train(model(), X, Y, **kwargs)
+
+
+@pytest.mark.parametrize("inputs, targets, message", [
+    (X[:, 0], Y, r"inputs must be \(rows, features\), one row of features per example, "
+                 r"not shape \(10,\)"),
+    (np.ones((10, 3)), Y, "inputs rows have 3 features, the model takes 2 inputs"),
+    ([[1.0, 2.0], [3.0]], [0, 1], r"inputs must be numbers, in rows of equal length; inputs "
+                                  r"holds rows of lengths \[1, 2\]"),
+    ([[1.0, 2.0], [None, 3.0]], [0, 1], r"inputs\[1\]\[0\] is None"),
+    ([[1.0, 2.0], [3.0, float("nan")]], [0, 1], r"inputs\[1\]\[1\] is nan, not a finite number"),
+    (X, Y[:9], r"targets of shape \(9,\) do not match inputs of shape \(10, 2\)"),
+    (X[:2], ["a", "b"], r"targets must be numbers.*targets\[0\] is .a.; map class names to "
+                        r"indices first"),
+    (X[:3], [0, 2, 1], r"class label 2 \(targets, row 1\) is not a class index 0..1"),
+    (X[:4], [0, 1, 1, 0.5], r"class label 0.5 \(targets, row 3\) is not a class index 0..1"),
+    (X[:3], [-1, 0, 1], r"class label -1 \(targets, row 0\)"),
+    (X[:3], np.ones((3, 3)), r"targets of shape \(3, 3\) do not fit a model with 2 outputs"),
+])
+def test_bad_data(inputs, targets, message):
+    with pytest.raises(ValueError, match=message):
+        nn.train(model(), inputs, targets)
+
+
+def test_the_model_must_be_a_module_with_parameters():
+    with pytest.raises(TypeError, match="model must be an nn.Module .* not function"):
+        nn.train(lambda x: x, X, Y)
+    with pytest.raises(ValueError, match=r"the model \(Empty\) has no parameters to train"):
+        nn.train(Empty(), X, Y)
+
+
+def test_models_side_by_side_need_the_summed_loss_and_their_own_rows():
+    stack = nn.MLP(2, [3, 2], models=2, rng=random.Random(0))
+    with pytest.raises(ValueError, match="a model with models=2 trains under half_squared_error"):
+        nn.train(stack, np.stack([X, X]), np.stack([Y, Y]), loss=mean_squared_error)
+    with pytest.raises(ValueError, match=r"inputs has shape \(3, 10, 2\), but the model holds 2 "
+                                         r"networks: give shape \(2, rows, features\)"):
+        nn.train(stack, np.stack([X, X, X]), np.stack([Y, Y, Y]))
+    with pytest.raises(ValueError, match=r"class label 5 \(targets, row 3 of network 1\)"):
+        nn.train(stack, np.stack([X, X]), np.stack([Y, np.where(np.arange(10) == 3, 5, Y)]))
+
+
+def test_training_inside_no_grad_is_refused():
+    with no_grad(), pytest.raises(RuntimeError, match="nn.train inside no_grad"):
+        nn.train(model(), X, Y)
+
+
+def test_a_loss_must_give_one_number_that_depends_on_the_model():
+    with pytest.raises(ValueError, match=r"the loss must return a Value holding one number, "
+                                         r"not \(2,\)"):
+        nn.train(model(), X, Y, loss=lambda out, t: out * 1.0)
+    with pytest.raises(ValueError, match="the loss does not depend on the model's parameters"):
+        nn.train(model(), X, Y, loss=lambda out, t: Value(1.0) * 2.0)
+
+
+def test_train_network_checks_n_outputs():
+    random.seed(1)
+    network = tut.initialize_network(2, 1, 2)
+    with pytest.raises(ValueError, match="n_outputs is 3, but the network has 2 outputs"):
+        tut.train_network(network, [[1.0, 2.0, 0]], 0.5, 1, 3)
