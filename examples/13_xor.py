@@ -14,8 +14,8 @@ neurons are enough to represent it. Finding those weights is the hard part:
   hidden neurons saturated and the gradient all but gone; with four hidden neurons every seed
   here learns.
 
-Each recipe trains online, one update per row, on the loss whose gradient gives the tutorial's
-deltas, E = 1/2 (target - output)^2; the loss printed is the tutorial's sum_error over the four
+Each recipe trains online with ``nn.train``, one update per row, on the loss whose gradient gives
+the tutorial's deltas, E = 1/2 (target - output)^2; the loss printed is the tutorial's sum_error over the four
 rows. Every model draws its weights from its own ``random.Random(seed)``, so the numbers are the
 same on every run.
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import random
 
+from tinygrad_bp import nn
 from tinygrad_bp.losses import half_squared_error
 from tinygrad_bp.nn import MLP
 from tinygrad_bp.optim import SGD, Adam
@@ -57,12 +58,7 @@ RECIPES = {
 
 def train(model: MLP, optimizer, epochs: int) -> tuple[list[float], float]:
     """Online training; the final outputs for the four rows and their sum of squared errors."""
-    for _ in range(epochs):
-        for row, target in zip(ROWS, TARGETS):
-            loss = half_squared_error(model(row), [target])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+    nn.train(model, ROWS, TARGETS, loss=half_squared_error, optimizer=optimizer, epochs=epochs)
     outputs = [model(row).item() for row in ROWS]
     return outputs, sum((t - o) ** 2 for t, o in zip(TARGETS, outputs))
 

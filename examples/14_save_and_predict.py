@@ -1,7 +1,7 @@
 """Save a trained network, load it back, and predict rows it has never seen.
 
 Trains the tutorial's network on its contrived dataset (TUTORIAL.md item 4: seed 1, 2 hidden
-neurons, l_rate 0.5, 20 epochs; written with ``nn.MLP`` and ``optim.SGD`` instead of the
+neurons, l_rate 0.5, 20 epochs; written with ``nn.MLP`` and ``nn.train`` instead of the
 tutorial's functions, and the same numbers come out), saves it with ``nn.save``, loads it with
 ``nn.load`` and predicts new rows. The file is JSON that people can read: the network's shape,
 its activations, then one line per neuron with the bias last, as the tutorial stores weights.
@@ -14,27 +14,16 @@ import tempfile
 
 from tinygrad_bp import nn
 from tinygrad_bp import tutorial as tut
-from tinygrad_bp.losses import half_squared_error, one_hot, sum_squared_error
-from tinygrad_bp.optim import SGD
 
 dataset = tut.contrived_dataset()  # the ten rows the tutorial trains on
 new_rows = [[1.0, 1.0], [4.0, 3.0], [5.0, 2.0], [6.0, 4.0], [9.0, 0.5]]
 
 random.seed(1)
 model = nn.MLP(2, [2, 2], granularity="neuron")  # the tutorial's initialize_network(2, 2, 2)
-optimizer = SGD(model.parameters(), lr=0.5)
-for epoch in range(20):
-    sum_error = 0.0
-    for row in dataset:
-        outputs = model(row[:2])
-        expected = one_hot(row[-1], 2)
-        sum_error += sum_squared_error(outputs.data, expected)
-        loss = half_squared_error(outputs, expected)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    if epoch in (0, 19):
-        print(f"epoch {epoch}: sum_error {sum_error:.3f}")
+history = nn.train(model, [row[:2] for row in dataset], [row[-1] for row in dataset], lr=0.5,
+                   epochs=20)
+for epoch in (0, 19):
+    print(f"epoch {epoch}: sum_error {history.sum_error[epoch]:.3f}")
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "contrived.json")

@@ -177,13 +177,15 @@ def test_shuffled_rows_against_numpy(rng, orders):
 
 
 def _permutations(generator, n, epochs=4):
+    order = np.arange(n)  # shuffled in place, epoch after epoch, as a hand-written loop does
     for _ in range(epochs):
-        yield generator.permutation(n)
+        generator.shuffle(order)
+        yield order.copy()
 
 
 def _python_orders(generator, n, epochs=4):
+    order = list(range(n))
     for _ in range(epochs):
-        order = list(range(n))
         generator.shuffle(order)
         yield np.array(order)
 

@@ -50,10 +50,10 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     - ``batch_size``: 1 is the tutorial's online training (one update per row, each row given
       to the model as a 1-d row), None one full batch per epoch, k minibatches of k rows (the
       last may be shorter).
-    - ``shuffle``: a new order of the rows every epoch, from ``rng`` (a seed, a
-      ``numpy.random.Generator`` or a ``random.Random``; a fresh unseeded Generator if None,
-      never a global stream unless you pass ``random`` or ``numpy.random`` itself). Without
-      shuffling the rows go in order.
+    - ``shuffle``: a new order of the rows every epoch, ``rng.shuffle(order)`` of the last
+      epoch's order, from ``rng`` (a seed, a ``numpy.random.Generator`` or a
+      ``random.Random``; a fresh unseeded Generator if None, never a global stream unless you
+      pass ``random`` or ``numpy.random`` itself). Without shuffling the rows go in order.
     - ``validation``: ``(inputs, targets)`` scored after every epoch.
     - ``snapshots``: how many ``Snapshot``s of the network to keep, at epochs evenly spaced
       from 0 (before training) to ``epochs``, both included (1: the trained network only).
@@ -381,7 +381,11 @@ def _callbacks(callbacks) -> list[Callable]:
 
 
 def _shuffler(shuffle: bool, rng) -> Callable[[int], np.ndarray] | None:
-    """A function giving a new order of n rows, or None to keep them in order."""
+    """A function giving the rows' order for the next epoch, or None to keep them in order.
+
+    Each epoch shuffles the last epoch's order in place, as a hand-written loop does with
+    ``rng.shuffle(order)``: every epoch's order is a uniformly random permutation.
+    """
     if not shuffle:
         if rng is not None:
             raise ValueError("nn.train: rng is only used to shuffle the rows; pass "
@@ -389,16 +393,19 @@ def _shuffler(shuffle: bool, rng) -> Callable[[int], np.ndarray] | None:
         return None
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
         rng = np.random.default_rng(rng)
-    if isinstance(rng, (np.random.Generator, np.random.RandomState)) or rng is np.random:
-        return rng.permutation
-    if isinstance(rng, random.Random) or rng is random:
-        def permutation(n: int) -> np.ndarray:
-            order = list(range(n))
-            rng.shuffle(order)
-            return np.array(order)
-        return permutation
-    raise TypeError(f"nn.train: rng must be a seed, a numpy Generator or a random.Random, "
-                    f"not {type(rng).__name__}")
+    numpy_like = isinstance(rng, (np.random.Generator, np.random.RandomState)) or rng is np.random
+    if not numpy_like and not (isinstance(rng, random.Random) or rng is random):
+        raise TypeError(f"nn.train: rng must be a seed, a numpy Generator or a random.Random, "
+                        f"not {type(rng).__name__}")
+    orders: list = []
+
+    def next_order(n: int) -> np.ndarray:
+        if not orders:
+            orders.append(np.arange(n) if numpy_like else list(range(n)))
+        rng.shuffle(orders[0])
+        return np.array(orders[0])
+
+    return next_order
 
 
 def _validation(model, validation, loss, data: Examples) -> Examples | None:
