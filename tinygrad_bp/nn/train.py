@@ -144,13 +144,13 @@ class _Step:
                        and all(type(layer) is ArrayLayer and layer.activation != "softmax"
                                for layer in model.layers)
                        and any(loss is getattr(losses, n) for n in REPLAYED_LOSSES))
-        self.recorded = None  # (input leaf, target leaf, output, loss, order)
+        self.recorded = None  # (input's shape, input leaf, target leaf, output, loss, order)
         self.reached = False  # whether a gradient has reached a parameter yet
 
     def __call__(self, x: np.ndarray, t) -> tuple[Value, float]:
         recorded = self.recorded
-        if recorded is not None and recorded[0].data.shape == x.shape:
-            x_leaf, t_leaf, out, value, order = recorded
+        if recorded is not None and recorded[0] == x.shape:
+            _, x_leaf, t_leaf, out, value, order = recorded
             x_leaf.data, t_leaf.data = x, t
             engine.recompute(order)
         else:
@@ -161,8 +161,9 @@ class _Step:
             _check_loss(value)
             order = engine.topological_order(value, leaves=False)
             if self.replay and recorded is None and self._replayable(order, x_leaf, t_leaf):
-                self.recorded = (x_leaf, t_leaf, out, value, order)
-        zero_grad(self.params)
+                self.recorded = (x.shape, x_leaf, t_leaf, out, value, order)
+        for p in self.params:  # zero_grad, without a call: this loop runs every step
+            p._grad = None
         engine.backward(value, order)
         if not self.reached:  # once: a loss that no parameter takes part in trains nothing
             self.reached = any(p._grad is not None for p in self.params)
@@ -171,7 +172,8 @@ class _Step:
                                  "parameters (no gradient reached them), so there is nothing "
                                  "to train")
         self.optimizer.step()
-        return out, value.item()
+        data = value.data
+        return out, data if type(data) is float else value.item()
 
     def _replayable(self, order: list, x_leaf: Value, t_leaf: Value) -> bool:
         """True when the graph reads nothing but the parameters, the step's rows and targets,
