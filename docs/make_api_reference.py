@@ -17,7 +17,7 @@ from pathlib import Path
 SECTIONS = [  # (module, heading, what it is)
     ("tinygrad_bp", "tinygrad_bp",
      "the engine, derivative checks and drawings (`import tinygrad_bp as tg`)"),
-    ("tinygrad_bp.nn", "tinygrad_bp.nn", "modules, activations, saving"),
+    ("tinygrad_bp.nn", "tinygrad_bp.nn", "modules, activations, training, saving"),
     ("tinygrad_bp.nn.losses", "tinygrad_bp.losses",
      "loss functions (also `tinygrad_bp.nn.losses`)"),
     ("tinygrad_bp.nn.optim", "tinygrad_bp.optim", "optimisers (also `tinygrad_bp.nn.optim`)"),

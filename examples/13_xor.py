@@ -14,10 +14,10 @@ neurons are enough to represent it. Finding those weights is the hard part:
   hidden neurons saturated and the gradient all but gone; with four hidden neurons every seed
   here learns.
 
-Each recipe trains online with ``nn.train``, one update per row, on the loss whose gradient gives
-the tutorial's deltas, E = 1/2 (target - output)^2; the loss printed is the tutorial's sum_error over the four
-rows. Every model draws its weights from its own ``random.Random(seed)``, so the numbers are the
-same on every run.
+Each recipe trains online with ``nn.train``, one update per row, on the loss whose gradient
+gives the tutorial's deltas, E = 1/2 (target - output)^2; the loss printed is the tutorial's
+sum_error over the four rows. Every model draws its weights from its own ``random.Random(seed)``,
+so the numbers are the same on every run.
 
     python examples/13_xor.py
     TINYGRAD_BP_FAST=1 python examples/13_xor.py   # seeds 0-2 instead of 0-9

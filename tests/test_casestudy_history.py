@@ -17,7 +17,6 @@ import pytest
 from reference import tutorial_algorithm as ta
 from tinygrad_bp.data import load_wheat_seeds
 from tinygrad_bp.tutorial.casestudy import cross_validate
-from tinygrad_bp.tutorial.recording import snapshot_epochs
 
 SEEDS_CSV = resources.files("tinygrad_bp.data") / "bundled" / "wheat-seeds.csv"
 SEED, FOLDS, HIDDEN, EPOCHS, L_RATE = 2, 3, 3, 12, 0.3
@@ -90,6 +89,11 @@ def test_recording_changes_no_score_and_costs_nothing_when_off(recorded) -> None
 
 
 def test_snapshot_epochs_are_evenly_spaced_from_zero() -> None:
-    assert snapshot_epochs(500, 11) == list(range(0, 501, 50))
-    assert snapshot_epochs(3, 11) == [0, 1, 2, 3]  # no epoch twice
-    assert snapshot_epochs(10, 1) == [10] and snapshot_epochs(10, 0) == []
+    def epochs(n_epoch: int, count: int) -> list[int]:
+        result = cross_validate(load_wheat_seeds(), n_folds=2, n_hidden=1, n_epoch=n_epoch,
+                                snapshots=count)
+        return [s.epoch for s in result.history.snapshots] if result.history else []
+
+    assert epochs(20, 5) == [0, 5, 10, 15, 20]
+    assert epochs(3, 11) == [0, 1, 2, 3]  # at most one per epoch
+    assert epochs(4, 1) == [4] and epochs(4, 0) == []

@@ -19,8 +19,9 @@ class Snapshot:
       bias last (``MLP.get_weights()``); a model with ``models=k`` has a leading axis of k.
       For a module without ``layers``, a copy of each parameter's data instead.
     - ``inputs``: the sample row the outputs and deltas belong to: the first training row
-      (for ``models=k``, the first row of each model), shaped as the model reads it.
-    - ``target``: that row's target as the loss sees it (a one-hot row for a class index).
+      (for ``models=k``, the first row of each model, ``(k, features)``).
+    - ``target``: that row's target as the loss sees it (a one-hot row for a class index; an
+      index for the cross-entropy losses that take them).
     - ``outputs``: one array per layer, each neuron's output for the sample row.
     - ``deltas``: one array per layer, each neuron's delta ``-dE/da`` for the sample row,
       ``E`` the training loss and ``a`` the neuron's activation (the tutorial's delta).
@@ -66,12 +67,13 @@ class History:
       shrink layer by layer towards the inputs are gradients vanishing on their way back.
       (The last step's, not every step's: measuring each step would cost more than a small
       network's step.)
-    - ``layer_names``: what each ``grad_norm`` entry measures: ``model.layers`` in order, or
-      for a module without them its sub-modules (attribute names) or its parameters.
+    - ``layer_names``: what each ``grad_norm`` entry measures: an MLP's ``"hidden layer"``
+      (or ``"hidden layer 1"``, ...) and ``"output layer"``; else ``model.layers`` in order,
+      or for a module without them its sub-modules (attribute names) or its parameters.
     - ``snapshots``: the network at evenly spaced epochs (see ``Snapshot``), in epoch order.
     - ``models``: k for a model with ``models=k``, else None.
-    - ``settings``: how training was run (loss, optimiser, batch size, rows, ...), as text and
-      numbers, for a picture's caption.
+    - ``settings``: how training was run (loss, optimiser, batch size, rows, the layers'
+      activations, ...), as text and numbers, for a picture's caption.
     """
 
     epochs: int = 0

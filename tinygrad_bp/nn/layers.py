@@ -18,6 +18,7 @@ last (``draw_weights``): the tutorial's order, from the same stream, without a V
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import random
@@ -220,6 +221,28 @@ class Layer(Module):
         """Load rows of ``n_inputs`` weights followed by the bias (``get_weights``' layout)."""
         self._load(self._checked(weights, "Layer.set_weights"))
 
+    # what each granularity's class writes its own way
+    def __call__(self, x) -> Value:
+        raise NotImplementedError
+
+    def get_weights(self) -> np.ndarray:
+        """The weights as the tutorial stores them: one row per neuron, bias last."""
+        raise NotImplementedError
+
+    def last_outputs(self) -> np.ndarray | None:
+        """The last call's outputs, ``(..., n_outputs)``; None before any call."""
+        raise NotImplementedError
+
+    def last_deltas(self) -> np.ndarray | None:
+        """``-dE/da`` for each neuron of the last call; None before a backward pass."""
+        raise NotImplementedError
+
+    def _build(self, weights: np.ndarray, name: str) -> None:
+        raise NotImplementedError
+
+    def _load(self, weights: np.ndarray) -> None:
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         models = "" if self.models is None else f", models={self.models}"
         return (f"Layer({self.n_inputs} -> {self.n_outputs}, {self.activation}, "
@@ -333,6 +356,16 @@ class NeuronLayer(Layer):
     def last_deltas(self) -> np.ndarray | None:
         deltas = [n.delta for n in self._neurons]
         return None if None in deltas else np.array(deltas)
+
+
+# Layer(...) builds through __new__, whose catch-all signature help() and the API reference
+# would show; they show __init__'s, which says what the arguments are.
+_SIGNATURE = inspect.signature(Layer.__init__)
+_SIGNATURE = _SIGNATURE.replace(parameters=list(_SIGNATURE.parameters.values())[1:])
+for _cls, _default in ((Layer, "layer"), (ArrayLayer, None), (NeuronLayer, None)):
+    setattr(_cls, "__signature__", _SIGNATURE.replace(parameters=[
+        p.replace(default=_default) if p.name == "granularity" else p
+        for p in _SIGNATURE.parameters.values()]))
 
 
 def _holds_values(x) -> bool:

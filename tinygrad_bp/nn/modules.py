@@ -65,7 +65,7 @@ class MLP(Module):
         self.n_inputs = widths[0]
         self.granularity = granularity
         self.models = models
-        self._last_input = None  # the last row or batch seen, for last_input
+        self._last_input: Value | np.ndarray | None = None  # for last_input
         if weights is None:
             weights = _draw(widths, rng, init, models)
         elif len(weights) != len(sizes):

@@ -56,7 +56,8 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
       pass ``random`` or ``numpy.random`` itself). Without shuffling the rows go in order.
     - ``validation``: ``(inputs, targets)`` scored after every epoch.
     - ``snapshots``: how many ``Snapshot``s of the network to keep, at epochs evenly spaced
-      from 0 (before training) to ``epochs``, both included (1: the trained network only).
+      from 0 (before training) to ``epochs``, both included, each rounded to the nearest
+      epoch (1: the trained network only; at most ``epochs + 1``).
       Taking one runs the first training row forward and backward, so afterwards the model's
       last outputs, deltas and gradients are that row's.
     - ``progress``: a progress bar over the epochs (tqdm; in Jupyter, its widget).
@@ -99,6 +100,9 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
         batch_size=batch_size, shuffle=shuffle, rows=data.rows,
         validation_rows=0 if val is None else val.rows,
         targets="class indices" if data.labels is not None else "values"))
+    layers = getattr(model, "layers", None) or []
+    if layers and all(isinstance(getattr(layer, "activation", None), str) for layer in layers):
+        history.settings["activations"] = [layer.activation for layer in layers]
     params = list({id(p): p for p in [*model.parameters(), *optimizer.params]}.values())
     step = _Step(model, loss, optimizer, params)
     at = _snapshot_epochs(snapshots, epochs)
@@ -144,7 +148,7 @@ class _Step:
                        and all(type(layer) is ArrayLayer and layer.activation != "softmax"
                                for layer in model.layers)
                        and any(loss is getattr(losses, n) for n in REPLAYED_LOSSES))
-        self.recorded = None  # (input's shape, input leaf, target leaf, output, loss, order)
+        self.recorded: tuple | None = None  # (input's shape, x leaf, target leaf, out, loss, order)
         self.reached = False  # whether a gradient has reached a parameter yet
 
     def __call__(self, x: np.ndarray, t) -> tuple[Value, float]:
@@ -310,16 +314,20 @@ def _snapshot(model, loss, data: Examples, params: list[Value], epoch: int) -> S
     else:
         rows = _rows(out.data, data.models)
         sample_loss = _listed(0.5 * _row_errors(rows, _rows(t, data.models))[:, 0])
+    if data.models is not None:  # each network's row, not the column it reads
+        x, t = x[..., 0], t[..., 0]
     return Snapshot(epoch, weights, np.array(x), np.array(t, dtype=np.float64), outputs,
                     deltas, sample_loss)
 
 
 def _snapshot_epochs(n: int, epochs: int) -> set[int]:
+    """``n`` epochs evenly spaced from 0 to ``epochs``, each rounded to the nearest (distinct
+    while ``n <= epochs + 1``: they lie at least one epoch apart)."""
     if n == 0:
         return set()
     if n == 1:
         return {epochs}
-    return {j * epochs // (n - 1) for j in range(n)}
+    return {round(j * epochs / (n - 1)) for j in range(n)}
 
 
 def _layer_groups(model: Module) -> tuple[list[str], list[list[Value]]]:
@@ -327,7 +335,14 @@ def _layer_groups(model: Module) -> tuple[list[str], list[list[Value]]]:
     parameter set as an attribute; a Layer, or a module with neither, is one group."""
     layers = getattr(model, "layers", None)
     if isinstance(layers, (list, tuple)) and layers and all(isinstance(m, Module) for m in layers):
-        return [f"layers.{i}" for i in range(len(layers))], [m.parameters() for m in layers]
+        if isinstance(model, MLP):
+            hidden = len(layers) - 1
+            names = ["hidden layer"] if hidden == 1 else \
+                [f"hidden layer {i + 1}" for i in range(hidden)]
+            names = names[:hidden] + ["output layer"]
+        else:
+            names = [f"layers.{i}" for i in range(len(layers))]
+        return names, [m.parameters() for m in layers]
     children = [] if isinstance(model, Layer) else list(model.children())
     if not children:
         return [type(model).__name__], [model.parameters()]
@@ -394,7 +409,7 @@ def _shuffler(shuffle: bool, rng) -> Callable[[int], np.ndarray] | None:
                              "shuffle=True, or leave rng out")
         return None
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        rng = np.random.default_rng(rng)
+        rng = np.random.default_rng(None if rng is None else int(rng))
     numpy_like = isinstance(rng, (np.random.Generator, np.random.RandomState)) or rng is np.random
     if not numpy_like and not (isinstance(rng, random.Random) or rng is random):
         raise TypeError(f"nn.train: rng must be a seed, a numpy Generator or a random.Random, "
@@ -415,7 +430,7 @@ def _validation(model, validation, loss, data: Examples) -> Examples | None:
         return None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise ValueError("nn.train: validation must be a pair (inputs, targets)")
-    val = examples(model, *validation, loss, "validation ")
+    val = examples(model, validation[0], validation[1], loss, "validation ")
     if (val.labels is None) != (data.labels is None):
         raise ValueError("nn.train: validation targets must be of the training targets' kind "
                          "(class indices, or rows of target values)")

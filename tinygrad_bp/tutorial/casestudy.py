@@ -58,8 +58,8 @@ def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_ep
     ``history=True`` (or ``snapshots=N``) also returns ``result.history``, the ``nn.History``
     of the training, with one model per fold: each fold's ``sum_error`` and ``loss`` per
     epoch, its held-out fold's ``val_loss`` and ``val_accuracy``, and ``N`` snapshots at
-    evenly spaced epochs (0 to ``n_epoch``) with outputs and deltas for the fold's first
-    training row. None of it changes a number of the training.
+    evenly spaced epochs (0 to ``n_epoch``; at most one per epoch) with outputs and deltas for
+    the fold's first training row. None of it changes a number of the training.
     """
     start = time.perf_counter()
     features, labels, classes = dataset
@@ -76,7 +76,7 @@ def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_ep
     settings = dict(n_folds=n_folds, l_rate=l_rate, n_epoch=n_epoch, n_hidden=n_hidden, seed=seed)
     recorded = history or snapshots
     trained = train(networks, features[train_rows], labels[train_rows], lr=l_rate,
-                    epochs=n_epoch, snapshots=snapshots,
+                    epochs=n_epoch, snapshots=min(snapshots, n_epoch + 1),
                     validation=(features[test_rows], labels[test_rows]) if recorded else None,
                     callbacks=[] if on_epoch is None else [lambda epoch, _: on_epoch(epoch)])
     with no_grad():  # the networks read columns: (folds, features, rows)

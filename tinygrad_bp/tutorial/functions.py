@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import nn
 from ..engine import no_grad
-from ..nn.losses import half_squared_error, one_hot, one_hot_matrix, sum_squared_error
+from ..nn.losses import half_squared_error, one_hot, sum_squared_error
 from ..nn.modules import MLP, Neuron
 from ..value import Value, stack
 from .networks import as_mlp, from_network, is_network_of_dicts, store, to_network
@@ -220,7 +220,7 @@ def train_network(network: Network, train: Sequence[Sequence], l_rate: float, n_
             for i, row in enumerate(train)]
     # the tutorial's expected vectors, one-hot even for one output (nn.train would read a
     # single output's labels as target values)
-    expected = one_hot_matrix([row[-1] for row in train], n_outputs)
+    expected = [one_hot(row[-1], n_outputs) for row in train]
 
     def report(epoch: int, history: nn.History) -> None:
         _report(epoch, l_rate, history.sum_error[-1])
