@@ -108,12 +108,13 @@ def sigmoid(a):
 
 def numpy_training(weights, X, T, lr, epochs, size, orders=None):
     """A 2-layer sigmoid network under half_squared_error, gradients by hand; the weights and
-    the per-epoch loss (mean step loss), sum_error and outputs before each update."""
+    per epoch: the loss (step losses weighted by their rows), sum_error, the outputs before
+    each update, and each step's squared gradient norm per layer."""
     (W1, b1), (W2, b2) = [(w[:, :-1].copy(), w[:, -1].copy()) for w in weights]
-    losses, sum_errors, outputs_seen = [], [], []
+    losses, sum_errors, outputs_seen, squares = [], [], [], []
     for epoch in range(epochs):
         order = np.arange(len(X)) if orders is None else orders[epoch]
-        step_losses, outputs = [], []
+        step_losses, rows_per_step, outputs, step_squares = [], [], [], []
         for start in range(0, len(X), size):
             rows = order[start:start + size]
             x, t = X[rows], T[rows]
@@ -121,16 +122,20 @@ def numpy_training(weights, X, T, lr, epochs, size, orders=None):
             o = sigmoid(h @ W2.T + b2)
             outputs.append(o)
             step_losses.append(0.5 * np.sum((t - o) ** 2))
+            rows_per_step.append(len(rows))
             d2 = (o - t) * o * (1 - o)            # dE/da, output layer
             d1 = (d2 @ W2) * h * (1 - h)          # dE/da, hidden layer
             grads = [d1.T @ x, d1.sum(0), d2.T @ h, d2.sum(0)]
+            step_squares.append([np.sum(grads[0] ** 2) + np.sum(grads[1] ** 2),
+                                 np.sum(grads[2] ** 2) + np.sum(grads[3] ** 2)])
             for p, g in zip((W1, b1, W2, b2), grads):
                 p -= lr * g
         outputs = np.concatenate(outputs)
-        losses.append(np.mean(step_losses))
+        losses.append(np.dot(step_losses, rows_per_step) / len(X))
         sum_errors.append(np.sum((T[order] - outputs) ** 2))
         outputs_seen.append((order, outputs))
-    return [np.c_[W1, b1], np.c_[W2, b2]], losses, sum_errors, outputs_seen, grads
+        squares.append(np.array(step_squares))
+    return [np.c_[W1, b1], np.c_[W2, b2]], losses, sum_errors, outputs_seen, squares
 
 
 def small_problem(seed=3, n=11):
@@ -204,9 +209,9 @@ def test_regression_targets_with_mean_squared_error():
         for s in range(0, 9, 4):
             x, t = X[s:s + 4], y[s:s + 4]
             r = x @ w + b - t
-            steps.append(np.mean(r ** 2))
+            steps.append(np.mean(r ** 2) * len(r))  # the mean over rows, steps by their rows
             w, b = w - 0.1 * 2 * r @ x / len(r), b - 0.1 * 2 * r.mean()
-        want.append(np.mean(steps))
+        want.append(np.sum(steps) / 9)
     np.testing.assert_allclose(model.get_weights()[0], [[*w, b]], **TOL)
     np.testing.assert_allclose(history.loss, want, **TOL)
     assert history.accuracy == [] and history.settings["targets"] == "values"
@@ -214,15 +219,16 @@ def test_regression_targets_with_mean_squared_error():
 
 # --- grad_norm, validation, snapshots, callbacks -------------------------------------------
 
-def test_grad_norm_is_each_layers_last_step_gradient_norm():
-    X, labels, T = small_problem()
+@pytest.mark.parametrize("n, batch_size, measured", [(11, 4, range(3)), (70, 1, range(0, 70, 3))])
+def test_grad_norm_is_the_root_mean_square_of_each_layers_gradient_norm(n, batch_size, measured):
+    X, labels, T = small_problem(n=n)
     model = nn.MLP(3, [4, 3], rng=random.Random(2))
     start = model.get_weights()
-    history = nn.train(model, X, labels, lr=0.3, epochs=2, batch_size=4)
-    *_, (g1, gb1, g2, gb2) = numpy_training(start, X, T, 0.3, 2, 4)  # the last step's grads
-    want = [np.sqrt(np.sum(g1 ** 2) + np.sum(gb1 ** 2)),
-            np.sqrt(np.sum(g2 ** 2) + np.sum(gb2 ** 2))]
-    np.testing.assert_allclose(history.grad_norm[-1], want, **TOL)
+    history = nn.train(model, X, labels, lr=0.3, epochs=2, batch_size=batch_size)
+    *_, squares = numpy_training(start, X, T, 0.3, 2, batch_size)
+    # up to 32 steps an epoch are measured: 70 steps give every third, from the first
+    want = [np.sqrt(epoch[list(measured)].mean(axis=0)) for epoch in squares]
+    np.testing.assert_allclose(history.grad_norm, want, **TOL)
     assert history.layer_names == ["hidden layer", "output layer"]
     assert history.settings["activations"] == ["sigmoid", "sigmoid"]
 
@@ -236,7 +242,7 @@ def test_validation_loss_is_on_the_training_loss_scale():
     h = sigmoid(X @ weights[0][:, :-1].T + weights[0][:, -1])
     o = sigmoid(h @ weights[1][:, :-1].T + weights[1][:, -1])
     steps = [0.5 * np.sum((np.eye(3)[labels[s:s + 4]] - o[s:s + 4]) ** 2) for s in (0, 4, 8)]
-    assert history.val_loss[-1] == pytest.approx(np.mean(steps), rel=1e-12)
+    assert history.val_loss[-1] == pytest.approx(np.dot(steps, [4, 4, 3]) / 11, rel=1e-12)
     assert history.val_accuracy[-1] == np.mean(np.argmax(o, 1) == labels) * 100
 
 

@@ -20,8 +20,8 @@ class Snapshot:
       For a module without ``layers``, a copy of each parameter's data instead.
     - ``inputs``: the sample row the outputs and deltas belong to: the first training row
       (for ``models=k``, the first row of each model, ``(k, features)``).
-    - ``target``: that row's target as the loss sees it (a one-hot row for a class index; an
-      index for the cross-entropy losses that take them).
+    - ``target``: that row's expected outputs: a one-hot row for a class index (whatever
+      form the loss got it in), the target values for regression.
     - ``outputs``: one array per layer, each neuron's output for the sample row.
     - ``deltas``: one array per layer, each neuron's delta ``-dE/da`` for the sample row,
       ``E`` the training loss and ``a`` the neuron's activation (the tutorial's delta).
@@ -48,25 +48,29 @@ class History:
 
     - ``epochs``: how many epochs were trained (the length of every per-epoch list).
     - ``loss``: the mean, over the epoch's steps, of the loss function's value on the step's
-      rows, each computed by the step's forward pass, before its update.
+      rows, each computed by the step's forward pass, before its update; each step weighs as
+      many rows as it has, so for a loss that averages over rows (cross-entropy, mean squared
+      error) this is the mean over the epoch's rows, however short the last step.
     - ``sum_error``: the tutorial's ``sum_error``: the sum over the epoch's rows, in the order
       they were trained, of ``sum_j (expected_j - output_j)**2`` with each row's outputs from
       its step's forward pass (``expected`` one-hot for class indices). With ``batch_size=1``
       this is the tutorial's printed trace to the last bit.
-    - ``val_loss``: after the epoch's last update, the mean of the loss over the validation
-      rows taken in steps of ``batch_size`` rows (one step for ``batch_size=None``), so that
-      it is on the scale of ``loss``. Empty without ``validation``.
+    - ``val_loss``: after the epoch's last update, the loss on the validation rows taken in
+      steps of ``batch_size`` rows (one step for ``batch_size=None``) and averaged as for
+      ``loss``, so that the two are on one scale. Empty without ``validation``.
     - ``accuracy``: classification only (targets were class indices), else empty: the
       percentage of the epoch's rows whose largest output (the first, on a tie) is at their
       class index, outputs as for ``loss`` (during the epoch, before each row's update).
     - ``val_accuracy``: the same for the validation rows, after the epoch's last update.
       Empty without ``validation`` or for regression.
-    - ``grad_norm``: one number per layer (``layer_names`` says which): the L2 norm of the
-      gradient of the epoch's last step with respect to all of the layer's parameters,
-      weights and biases together, ``sqrt(sum (dE/dw)**2 + sum (dE/db)**2)``. Numbers that
-      shrink layer by layer towards the inputs are gradients vanishing on their way back.
-      (The last step's, not every step's: measuring each step would cost more than a small
-      network's step.)
+    - ``grad_norm``: one number per layer (``layer_names`` says which): the root mean
+      square, over the epoch's steps, of the L2 norm of the gradient of the step's loss with
+      respect to all of the layer's parameters, weights and biases together,
+      ``sqrt(mean_steps(sum (dE/dw)**2 + sum (dE/db)**2))``. Numbers that shrink layer by
+      layer towards the inputs are gradients vanishing on their way back. An epoch of more
+      than 32 steps is measured at 32 or so of them, evenly spaced from its first (every
+      ``ceil(steps / 32)``-th step): measuring every step would cost a tenth of a small
+      network's step.
     - ``layer_names``: what each ``grad_norm`` entry measures: an MLP's ``"hidden layer"``
       (or ``"hidden layer 1"``, ...) and ``"output layer"``; else ``model.layers`` in order,
       or for a module without them its sub-modules (attribute names) or its parameters.

@@ -31,6 +31,9 @@ from .modules import MLP
 from .optim import SGD, Optimizer, _positive
 
 REPLAYED_LOSSES = ("half_squared_error", "mean_squared_error")
+GRADIENT_SAMPLES = 32
+"""At most this many steps an epoch have their gradients measured for ``grad_norm`` (evenly
+spaced, from the first): measuring every step would cost a tenth of a small network's step."""
 
 
 def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error,
@@ -132,11 +135,11 @@ def _epoch(step: _Step, data: Examples, permutation, size: int, groups: list[lis
            history: History) -> None:
     """One pass over the rows, in order or shuffled, ``size`` rows a step."""
     order = None if permutation is None else permutation(data.rows)
-    record = _Epoch(data)
+    record = _Epoch(data, size, groups)
     for start in range(0, data.rows, size):
         rows = start if size == 1 else slice(start, start + size)
         record.add(*step(*data.step(rows if order is None else order[rows])))
-    record.finish(history, data, order, size, groups)
+    record.finish(history, data, order, size)
 
 
 class _Step:
@@ -190,21 +193,29 @@ class _Step:
 
 
 class _Epoch:
-    """One epoch's outputs (in training order) and losses, as they come; then its numbers."""
+    """One epoch's outputs (in training order), losses and gradient sizes, as they come."""
 
-    def __init__(self, data: Examples):
+    def __init__(self, data: Examples, size: int, groups: list[list[Value]]):
         self.outputs: list[np.ndarray] = []
         self.values: list[float] = []
         self.models = data.models
+        self.groups = groups
+        steps = -(-data.rows // size)
+        self.every = -(-steps // GRADIENT_SAMPLES)  # measure every n-th step's gradient
+        self.squares = np.zeros((len(groups),) if data.models is None else
+                                (data.models, len(groups)))
+        self.measured = 0
 
     def add(self, out: Value, value: float) -> None:
         o = out.data
         # the next step's updates are in place: a view of a parameter would change under us
         self.outputs.append(o.copy() if type(o) is np.ndarray and o.base is not None else o)
+        if len(self.values) % self.every == 0:
+            self.squares += _squared_gradients(self.groups, self.models)
+            self.measured += 1
         self.values.append(value)
 
-    def finish(self, history: History, data: Examples, order, size: int,
-               groups: list[list[Value]]) -> None:
+    def finish(self, history: History, data: Examples, order, size: int) -> None:
         expected, labels = data.expected, data.labels
         if order is not None:  # the targets in the order the rows were trained
             expected = np.take(expected, order, axis=-2)
@@ -217,20 +228,32 @@ class _Epoch:
         errors = _row_errors(outputs, expected)
         history.sum_error.append(_listed(np.cumsum(errors, axis=-1)[..., -1]))
         if self.models is None:
-            history.loss.append(sum(self.values) / len(self.values))
+            history.loss.append(_row_weighted(self.values, data.rows, size))
         else:
-            history.loss.append(_listed(_step_losses(errors, size).mean(axis=-1)))
+            history.loss.append(_listed(_row_weighted(_step_losses(errors, size), data.rows,
+                                                      size)))
         if labels is not None:
             history.accuracy.append(_listed(_accuracy(outputs, labels)))
-        history.grad_norm.append(_grad_norms(groups, self.models))
+        history.grad_norm.append(np.sqrt(self.squares / self.measured).tolist())
 
 
-def _grad_norms(groups: list[list[Value]], models: int | None) -> list:
-    """Each layer's gradient's L2 norm, weights and biases together (per network for k)."""
-    axes = None if models is None else (1, 2)
-    norms = np.sqrt(np.array([sum(np.sum(np.square(p.grad), axis=axes) for p in params)
-                              for params in groups], dtype=np.float64))
-    return norms.tolist() if models is None else norms.T.tolist()
+def _squared_gradients(groups: list[list[Value]], models: int | None) -> np.ndarray:
+    """Each layer's squared gradient norm, weights and biases together (per network for k)."""
+    if models is None:
+        return np.array([sum(float(np.vdot(p.grad, p.grad)) for p in params)
+                         for params in groups])
+    return np.array([sum(np.einsum("mij,mij->m", p.grad, p.grad) for p in params)
+                     for params in groups]).T
+
+
+def _row_weighted(values, rows: int, size: int):
+    """The mean of per-step values (on the last axis), each step weighted by its rows: for a
+    loss that averages over rows, the mean over rows, however short the last step."""
+    counts = np.full(-(-rows // size), size)
+    counts[-1] = rows - size * (len(counts) - 1)
+    if isinstance(values, list):  # floats, added in step order
+        return sum(v * c for v, c in zip(values, counts.tolist())) / rows
+    return np.sum(values * counts, axis=-1) / rows
 
 
 def _row_errors(outputs: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -266,7 +289,7 @@ def _evaluate(model, loss, val: Examples, size: int, history: History) -> None:
                            .data, (-1, val.expected.shape[-1]))
                 for start in range(0, val.rows, size)])
         if val.models is not None:
-            values = _step_losses(_row_errors(outputs, val.expected), size).mean(axis=-1)
+            values = _step_losses(_row_errors(outputs, val.expected), size)
         else:
             values = []
             for start in range(0, val.rows, size):
@@ -274,8 +297,7 @@ def _evaluate(model, loss, val: Examples, size: int, history: History) -> None:
                 t = val.step(rows)[1]
                 target = t if takes_indices(loss) else Value(t, requires_grad=False)
                 values.append(loss(Value(outputs[rows], requires_grad=False), target).item())
-            values = sum(values) / len(values)
-    history.val_loss.append(_listed(values))
+    history.val_loss.append(_listed(_row_weighted(values, val.rows, size)))
     if val.labels is not None:
         history.val_accuracy.append(_listed(_accuracy(outputs, val.labels)))
 
@@ -314,10 +336,11 @@ def _snapshot(model, loss, data: Examples, params: list[Value], epoch: int) -> S
     else:
         rows = _rows(out.data, data.models)
         sample_loss = _listed(0.5 * _row_errors(rows, _rows(t, data.models))[:, 0])
+    expected = data.expected[..., 0, :]  # a one-hot row for a class index
     if data.models is not None:  # each network's row, not the column it reads
-        x, t = x[..., 0], t[..., 0]
-    return Snapshot(epoch, weights, np.array(x), np.array(t, dtype=np.float64), outputs,
-                    deltas, sample_loss)
+        x = x[..., 0]
+    return Snapshot(epoch, weights, np.array(x), np.array(expected), outputs, deltas,
+                    sample_loss)
 
 
 def _snapshot_epochs(n: int, epochs: int) -> set[int]:
