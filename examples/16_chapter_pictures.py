@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 
 import tinygrad_bp as tg
+from tinygrad_bp import nn
 from tinygrad_bp import tutorial as tut
-from tinygrad_bp.losses import half_squared_error, one_hot, sum_squared_error
+from tinygrad_bp.losses import half_squared_error
 from tinygrad_bp.nn import MLP
 from tinygrad_bp.optim import SGD, Adam
 from tinygrad_bp.viz import line_chart, stack
@@ -108,19 +109,9 @@ def optimiser_errors() -> dict[str, list[float]]:
                        ("Adam lr 0.1", lambda ps: Adam(ps, lr=0.1))):
         random.seed(1)
         network = MLP(2, [2, 2])
-        optimizer = make(network.parameters())
-        errors[name] = []
-        for _ in range(20):
-            sum_error = 0.0
-            for row in dataset:
-                outputs = network(row[:2])
-                expected = one_hot(row[-1], 2)
-                sum_error += sum_squared_error(outputs.data, expected)
-                loss = half_squared_error(outputs, expected)
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-            errors[name].append(sum_error)
+        history = nn.train(network, [row[:2] for row in dataset], [row[-1] for row in dataset],
+                           optimizer=make(network.parameters()), epochs=20)
+        errors[name] = history.sum_error  # the tutorial's per-epoch sum_error
     return errors
 
 
