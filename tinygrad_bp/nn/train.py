@@ -239,8 +239,9 @@ class _Epoch:
 
 def _squared_gradients(groups: list[list[Value]], models: int | None) -> np.ndarray:
     """Each layer's squared gradient norm, weights and biases together (per network for k)."""
-    if models is None:
-        return np.array([sum(float(np.vdot(p.grad, p.grad)) for p in params)
+    if models is None:  # ravel(order="K") is a view of any contiguous gradient, C or F
+        return np.array([sum(float(np.dot(g, g)) for g in (np.ravel(p.grad, order="K")
+                                                            for p in params))
                          for params in groups])
     return np.array([sum(np.einsum("mij,mij->m", p.grad, p.grad) for p in params)
                      for params in groups]).T
