@@ -69,8 +69,8 @@ class History:
       ``sqrt(mean_steps(sum (dE/dw)**2 + sum (dE/db)**2))``. Numbers that shrink layer by
       layer towards the inputs are gradients vanishing on their way back. An epoch of more
       than 32 steps is measured at 32 or so of them, evenly spaced from its first (every
-      ``ceil(steps / 32)``-th step): measuring every step would cost a tenth of a small
-      network's step.
+      ``ceil(steps / 32)``-th step): measuring every step would slow a small network's
+      training by several percent.
     - ``layer_names``: what each ``grad_norm`` entry measures: an MLP's ``"hidden layer"``
       (or ``"hidden layer 1"``, ...) and ``"output layer"``; else ``model.layers`` in order,
       or for a module without them its sub-modules (attribute names) or its parameters.
