@@ -40,7 +40,7 @@ print("Predictions of the loaded network for new rows:")
 print(f"  {'row':<12}{'output 0':>10}{'output 1':>10}  class")
 for row in new_rows:
     outputs = loaded(row).data
-    print(f"  {str(row):<12}{outputs[0]:>10.6f}{outputs[1]:>10.6f}  {int(outputs.argmax())}")
+    print(f"  {row!s:<12}{outputs[0]:>10.6f}{outputs[1]:>10.6f}  {int(outputs.argmax())}")
 rows = new_rows + [row[:2] for row in dataset]
 same = all((loaded(row).data == model(row).data).all() for row in rows)
 print(f"the loaded network's outputs are the trained one's, bit for bit: {same}")

@@ -310,7 +310,7 @@ def test_example_prints_the_oracles_numbers_in_fast_mode(args, n_epoch):
     """TINYGRAD_BP_FAST=1 means 20 epochs; an explicit --epochs wins."""
     done = subprocess.run([sys.executable, "examples/11_case_study.py", *args], cwd=REPO,
                           env=dict(os.environ, TINYGRAD_BP_FAST="1"), capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
     assert done.returncode == 0 and done.stderr == ""
     expected = oracle_run(seeds_rows(), seed=1, n_folds=5, n_hidden=5, n_epoch=n_epoch,
                           l_rate=0.3)

@@ -111,7 +111,7 @@ def test_draw_weights_is_the_tutorials_order_from_either_kind_of_stream():
     generator = np.random.default_rng(3)
     one_by_one = [[generator.random() for _ in range(5)] for _ in range(2)]
     assert draw_weights(4, 2, np.random.default_rng(3)).tolist() == one_by_one
-    with pytest.raises(TypeError, match="rng must be a random.Random or a numpy Generator"):
+    with pytest.raises(TypeError, match=r"rng must be a random\.Random or a numpy Generator"):
         draw_weights(4, 2, rng="seed")
 
 

@@ -47,7 +47,8 @@ def test_a_trained_tutorial_network_keeps_the_tutorials_weights(tmp_path):
     tut.train_network(network, tn.CONTRIVED_DATASET, tn.TRAIN_L_RATE, tn.TRAIN_N_EPOCH,
                       tn.TRAIN_N_OUTPUTS)
     loaded = round_trip(network, tmp_path)
-    assert [w.tolist() for w in loaded.get_weights()] == [tn.TRAIN_FINAL_HIDDEN, tn.TRAIN_FINAL_OUTPUT]
+    assert [w.tolist() for w in loaded.get_weights()] == [tn.TRAIN_FINAL_HIDDEN,
+                                                          tn.TRAIN_FINAL_OUTPUT]
     assert [tut.predict(loaded, row) for row in tn.CONTRIVED_DATASET] == [0] * 5 + [1] * 5
 
 
@@ -184,5 +185,5 @@ def test_deep_nesting_is_a_value_error_naming_the_file(tmp_path, text):
 
 
 def test_a_missing_file_is_pythons_own_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nowhere.json"):
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):
         nn.load(tmp_path / "nowhere.json")

@@ -41,7 +41,7 @@ def oracle_trace(n_epoch: int = tn.TRAIN_N_EPOCH):
 def test_the_tutorials_trace_bit_for_bit():
     history = nn.train(tutorial_network(), ROWS, LABELS, lr=tn.TRAIN_L_RATE,
                        epochs=tn.TRAIN_N_EPOCH)
-    trace, network = oracle_trace()
+    trace, _ = oracle_trace()
     assert history.sum_error == trace  # every bit of every epoch
     assert [f"{e:.3f}" for e in history.sum_error] == tn.TRAIN_SUM_ERROR_3DP  # TUTORIAL.md 4
     assert history.epochs == len(history.loss) == tn.TRAIN_N_EPOCH
@@ -174,7 +174,7 @@ def test_shuffled_rows_against_numpy(rng, orders):
     state = random.getstate()
     history = nn.train(model, X, labels, lr=0.3, epochs=4, batch_size=3, shuffle=True, rng=rng)
     assert random.getstate() == state  # the global stream is never touched
-    weights, losses, sum_errors, seen, _ = numpy_training(start, X, T, 0.3, 4, 3, orders(11))
+    weights, _, sum_errors, seen, _ = numpy_training(start, X, T, 0.3, 4, 3, orders(11))
     for got, want in zip(model.get_weights(), weights):
         np.testing.assert_allclose(got, want, **TOL)
     np.testing.assert_allclose(history.sum_error, sum_errors, **TOL)

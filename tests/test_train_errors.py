@@ -76,7 +76,7 @@ def test_bad_data(inputs, targets, message):
 
 
 def test_the_model_must_be_a_module_with_parameters():
-    with pytest.raises(TypeError, match="model must be an nn.Module .* not function"):
+    with pytest.raises(TypeError, match=r"model must be an nn\.Module .* not function"):
         nn.train(lambda x: x, X, Y)
     with pytest.raises(ValueError, match=r"the model \(Empty\) has no parameters to train"):
         nn.train(Empty(), X, Y)
@@ -94,7 +94,7 @@ def test_models_side_by_side_need_the_summed_loss_and_their_own_rows():
 
 
 def test_training_inside_no_grad_is_refused():
-    with no_grad(), pytest.raises(RuntimeError, match="nn.train inside no_grad"):
+    with no_grad(), pytest.raises(RuntimeError, match=r"nn\.train inside no_grad"):
         nn.train(model(), X, Y)
 
 
@@ -111,3 +111,17 @@ def test_train_network_checks_n_outputs():
     network = tut.initialize_network(2, 1, 2)
     with pytest.raises(ValueError, match="n_outputs is 3, but the network has 2 outputs"):
         tut.train_network(network, [[1.0, 2.0, 0]], 0.5, 1, 3)
+
+
+@pytest.mark.parametrize("train, n_epoch, message", [
+    ([[1.0, 0.0]], 1, r"train\[0\] has 2 values; a row holds the network's 2 inputs, then its "
+                      "class label"),
+    ([[1.0, 0.0, 1]], -1, "n_epoch must be a positive whole number, not -1"),
+    ([], 1, "train has no rows"),
+])
+def test_train_network_refuses_rows_and_epochs_it_cannot_train_on(train, n_epoch, message):
+    random.seed(1)
+    network = tut.initialize_network(2, 1, 2)
+    for kind in (network, tut.to_network(network)):  # an MLP, and the tutorial's own dicts
+        with pytest.raises(ValueError, match="train_network: " + message):
+            tut.train_network(kind, train, 0.5, n_epoch, 2)

@@ -77,8 +77,8 @@ def test_a_stack_reads_columns_and_computes_each_networks_outputs():
     with pytest.raises(ValueError, match=r"models=2 expects columns of shape \(2, 3, n\), "
                                          r"got shape \(2, 5, 3\)"):
         stack(x)
-    with pytest.raises(ValueError, match="look at one model's neurons with MLP.unstack"):
-        stack.layers[0].neurons
+    with pytest.raises(ValueError, match=r"look at one model's neurons with MLP\.unstack"):
+        _ = stack.layers[0].neurons
     with pytest.raises(ValueError, match="models=k needs granularity='layer' and no softmax"):
         nn.MLP(3, [2], models=2, output_activation="softmax")
     with pytest.raises(ValueError, match="models=k needs granularity='layer'"):

@@ -175,12 +175,13 @@ class Layer(Module):
 
     def __new__(cls, n_inputs=1, n_outputs=1, activation="sigmoid", granularity="layer",
                 *args, **kwargs):
+        kind = cls
         if cls is Layer:
             if granularity not in GRANULARITIES:
                 raise ValueError(f"Layer: granularity must be 'layer' or 'neuron', "
                                  f"not {granularity!r}")
-            cls = NeuronLayer if granularity == "neuron" else ArrayLayer
-        return super().__new__(cls)
+            kind = NeuronLayer if granularity == "neuron" else ArrayLayer
+        return super().__new__(kind)
 
     def __init__(self, n_inputs: int, n_outputs: int, activation: str = "sigmoid",
                  granularity: str | None = None, rng=None, init: str = "tutorial",
@@ -222,6 +223,11 @@ class Layer(Module):
         self._load(self._checked(weights, "Layer.set_weights"))
 
     # what each granularity's class writes its own way
+    @property
+    def neurons(self) -> list:
+        """Neuron j as the tutorial sees it: ``weights``, ``bias``, ``output``, ``delta``."""
+        raise NotImplementedError
+
     def __call__(self, x) -> Value:
         raise NotImplementedError
 
@@ -363,9 +369,9 @@ class NeuronLayer(Layer):
 _SIGNATURE = inspect.signature(Layer.__init__)
 _SIGNATURE = _SIGNATURE.replace(parameters=list(_SIGNATURE.parameters.values())[1:])
 for _cls, _default in ((Layer, "layer"), (ArrayLayer, None), (NeuronLayer, None)):
-    setattr(_cls, "__signature__", _SIGNATURE.replace(parameters=[
+    _cls.__signature__ = _SIGNATURE.replace(parameters=[  # type: ignore[attr-defined]
         p.replace(default=_default) if p.name == "granularity" else p
-        for p in _SIGNATURE.parameters.values()]))
+        for p in _SIGNATURE.parameters.values()])
 
 
 def _holds_values(x) -> bool:

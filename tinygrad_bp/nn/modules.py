@@ -7,6 +7,8 @@ them, so ``from tinygrad_bp.nn.modules import Layer`` keeps working.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
+from typing import cast
 
 import numpy as np
 
@@ -96,7 +98,7 @@ class MLP(Module):
         if self.granularity == "neuron":
             xs = _scalars(x, self.n_inputs)
             for layer in self.layers:
-                xs = layer.call_scalars(xs)
+                xs = cast(NeuronLayer, layer).call_scalars(xs)
             return stack(xs)
         shape = np.shape(x.data if isinstance(x, Value) else x)
         if self.models is not None:
@@ -143,6 +145,6 @@ class MLP(Module):
 def _draw(widths: list[int], rng, init: str, models: int | None) -> list[np.ndarray]:
     """Every layer's weights; for k models, one network's layers after another's, the order
     in which the tutorial draws when it builds k networks one after the other."""
-    draws = [[draw_weights(n_in, n_out, rng, init) for n_in, n_out in zip(widths, widths[1:])]
+    draws = [[draw_weights(n_in, n_out, rng, init) for n_in, n_out in pairwise(widths)]
              for _ in range(models or 1)]
     return draws[0] if models is None else [np.stack(layer) for layer in zip(*draws)]

@@ -295,7 +295,8 @@ def _evaluate(model, loss, val: Examples, size: int, history: History) -> None:
                            .data, (-1, val.expected.shape[-1]))
                 for start in range(0, val.rows, size)])
         if val.models is not None:
-            values = _step_losses(_row_errors(outputs, val.expected), size)
+            per_model = _step_losses(_row_errors(outputs, val.expected), size)
+            history.val_loss.append(_listed(_row_weighted(per_model, val.rows, size)))
         else:
             values = []
             for start in range(0, val.rows, size):
@@ -303,7 +304,7 @@ def _evaluate(model, loss, val: Examples, size: int, history: History) -> None:
                 t = val.step(rows)[1]
                 target = t if takes_indices(loss) else Value(t, requires_grad=False)
                 values.append(loss(Value(outputs[rows], requires_grad=False), target).item())
-    history.val_loss.append(_listed(_row_weighted(values, val.rows, size)))
+            history.val_loss.append(_row_weighted(values, val.rows, size))
     if val.labels is not None:
         history.val_accuracy.append(_listed(_accuracy(outputs, val.labels)))
 
@@ -337,12 +338,11 @@ def _snapshot(model, loss, data: Examples, params: list[Value], epoch: int) -> S
         weights = model.get_weights()
     else:
         weights = [np.array(p.data, dtype=np.float64) for p in model.parameters()]
+    expected = data.expected[..., 0, :]  # a one-hot row for a class index
     if data.models is None:
         sample_loss = value.item()
-    else:
-        rows = _rows(out.data, data.models)
-        sample_loss = _listed(0.5 * _row_errors(rows, _rows(t, data.models))[:, 0])
-    expected = data.expected[..., 0, :]  # a one-hot row for a class index
+    else:  # half_squared_error, network by network
+        sample_loss = _listed(0.5 * _row_errors(_rows(out.data, data.models)[:, 0], expected))
     if data.models is not None:  # each network's row, not the column it reads
         x = x[..., 0]
     return Snapshot(epoch, weights, np.array(x), np.array(expected), outputs, deltas,

@@ -85,7 +85,8 @@ def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_ep
 
     actual = labels[test_rows]
     scores = [accuracy(a, p) for a, p in zip(actual, predicted)]
-    confusion = sum(confusion_matrix(a, p, n_classes) for a, p in zip(actual, predicted))
+    confusion = np.sum([confusion_matrix(a, p, n_classes) for a, p in zip(actual, predicted)],
+                       axis=0)
     trained.settings.update(settings)
     return CrossValidation(scores, list(classes), confusion, len(folds[0]),
                            time.perf_counter() - start, settings,

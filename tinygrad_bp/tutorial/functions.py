@@ -30,6 +30,8 @@ error naming its position, not ``nan``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
+from typing import cast
 
 import numpy as np
 
@@ -81,7 +83,9 @@ def activate(weights: Sequence[float], inputs: Sequence[float]) -> float:
         parameter.data = float(w)
     with no_grad():
         neuron(xs)
-    return neuron.preactivation.item()
+    a = neuron.preactivation
+    assert a is not None  # the call above made it
+    return a.item()
 
 
 def transfer(activation: float) -> float:
@@ -116,10 +120,12 @@ def forward_propagate(network: Network, row: Sequence) -> list[float]:
     dicts get ``neuron['output']``.
     """
     if is_network_of_dicts(network):
-        model = as_mlp(network, "forward_propagate")
+        dicts = cast(list, network)
+        model = as_mlp(dicts, "forward_propagate")
         outputs = forward_propagate(model, row)
-        store(model, network, "output")
+        store(model, dicts, "output")
         return outputs
+    network = _model(network, "forward_propagate")
     xs = check_row(row, network.n_inputs, "forward_propagate")
     return [float(v) for v in network(xs).data]
 
@@ -132,11 +138,12 @@ def backward_propagate_error(network: Network, expected: Sequence[float]) -> Non
     weight gradients are reset first, so after this call they belong to this one row.
     """
     if is_network_of_dicts(network):
-        model = as_mlp(network, "backward_propagate_error", with_outputs=True,
-                       needs=("output",))
+        dicts = cast(list, network)
+        model = as_mlp(dicts, "backward_propagate_error", with_outputs=True, needs=("output",))
         backward_propagate_error(model, expected)
-        store(model, network, "delta")
+        store(model, dicts, "delta")
         return
+    network = _model(network, "backward_propagate_error")
     last = network.layers[-1]
     if last.granularity == "neuron":
         outs = [n.out for n in last.neurons]
@@ -164,8 +171,9 @@ def update_weights(network: Network, row: Sequence, l_rate: float) -> None:
     """
     check_number(l_rate, "update_weights: l_rate")
     if is_network_of_dicts(network):
-        _update_dicts(network, row, l_rate)
+        _update_dicts(cast(list, network), row, l_rate)
         return
+    network = _model(network, "update_weights")
     if network.last_input is None:
         raise ValueError("update_weights: run forward_propagate and backward_propagate_error first")
     if not np.array_equal(np.asarray(row[:network.n_inputs], dtype=np.float64), network.last_input):
@@ -174,6 +182,14 @@ def update_weights(network: Network, row: Sequence, l_rate: float) -> None:
                          "backward_propagate_error first)")
     for p in network.parameters():
         p.data -= l_rate * p.grad
+
+
+def _model(network, who: str) -> MLP:
+    """``network`` as an MLP, or a TypeError saying what the tutorial's functions take."""
+    if not isinstance(network, MLP):
+        raise TypeError(f"{who}: network must be an MLP or the tutorial's list of layers of "
+                        f"neuron dicts, not {type(network).__name__}")
+    return network
 
 
 def _update_dicts(layers: list, row: Sequence, l_rate: float) -> None:
@@ -210,14 +226,11 @@ def train_network(network: Network, train: Sequence[Sequence], l_rate: float, n_
     ``w += l_rate * delta * input`` does, at any ``l_rate``. With ``verbose=True`` prints the
     tutorial's ``>epoch=0, lrate=0.500, error=6.350`` lines.
     """
-    if is_network_of_dicts(network):
-        return _train_dicts(network, train, l_rate, n_epoch, n_outputs, verbose)
-    check_number(l_rate, "train_network: l_rate")
-    if n_outputs != network.n_outputs:
-        raise ValueError(f"train_network: n_outputs is {n_outputs}, but the network has "
-                         f"{network.n_outputs} outputs")
-    rows = [check_row(row, network.n_inputs, "train_network", f"train[{i}]")
-            for i, row in enumerate(train)]
+    dicts = cast(list, network) if is_network_of_dicts(network) else None
+    model = as_mlp(dicts, "train_network") if dicts else _model(network, "train_network")
+    rows = _check_training(model, train, l_rate, n_epoch, n_outputs)
+    if dicts:
+        return _train_dicts(dicts, train, l_rate, n_epoch, n_outputs, verbose)
     # the tutorial's expected vectors, one-hot even for one output (nn.train would read a
     # single output's labels as target values)
     expected = [one_hot(row[-1], n_outputs) for row in train]
@@ -225,9 +238,30 @@ def train_network(network: Network, train: Sequence[Sequence], l_rate: float, n_
     def report(epoch: int, history: nn.History) -> None:
         _report(epoch, l_rate, history.sum_error[-1])
 
-    history = nn.train(network, rows, expected, lr=l_rate, epochs=n_epoch, batch_size=1,
+    history = nn.train(model, rows, expected, lr=l_rate, epochs=n_epoch, batch_size=1,
                        callbacks=[report] if verbose else [])
     return history.sum_error
+
+
+def _check_training(model: MLP, train: Sequence[Sequence], l_rate: float, n_epoch: int,
+                    n_outputs: int) -> list[list]:
+    """Each row's features, checked: the tutorial's code would train on nonsense instead."""
+    check_number(l_rate, "train_network: l_rate")
+    if isinstance(n_epoch, bool) or not isinstance(n_epoch, Integral) or n_epoch < 1:
+        raise ValueError(f"train_network: n_epoch must be a positive whole number, "
+                         f"not {n_epoch!r}")
+    if n_outputs != model.n_outputs:
+        raise ValueError(f"train_network: n_outputs is {n_outputs}, but the network has "
+                         f"{model.n_outputs} outputs")
+    if not len(train):
+        raise ValueError("train_network: train has no rows")
+    rows = []
+    for i, row in enumerate(train):
+        if len(row) <= model.n_inputs:  # else a feature would be taken for the label
+            raise ValueError(f"train_network: train[{i}] has {len(row)} values; a row holds "
+                             f"the network's {model.n_inputs} inputs, then its class label")
+        rows.append(check_row(row, model.n_inputs, "train_network", f"train[{i}]"))
+    return rows
 
 
 def _train_dicts(network: list, train: Sequence[Sequence], l_rate: float, n_epoch: int,
