@@ -1,7 +1,8 @@
 """Networks built from Values: modules, activations, losses, optimisers, training and saving.
 
 - ``module``: ``Module``, which finds the parameters a subclass sets as attributes.
-- ``layers``: ``Neuron``, ``Layer`` (``ArrayLayer`` or ``NeuronLayer`` by granularity).
+- ``layers``: ``Layer`` (an ``ArrayLayer`` or, from ``neurons``, a ``NeuronLayer`` of
+  ``Neuron``s, by granularity) and ``draw_weights``.
 - ``modules``: ``MLP`` (and the names above, by their old path).
 - ``activations``: activation functions by name (``ACTIVATIONS``), ``softmax``, ``log_softmax``.
 - ``losses``: what training makes small (``half_squared_error``, ``cross_entropy``, ...).

@@ -1,7 +1,7 @@
 """Multi-layer perceptrons; and, for the old import path, the modules they are built from.
 
-``Module`` lives in ``module``, ``Neuron`` and the layers in ``layers``; this module re-exports
-them, so ``from tinygrad_bp.nn.modules import Layer`` keeps working.
+``Module`` lives in ``module``, the layers in ``layers`` and ``neurons``; this module
+re-exports them, so ``from tinygrad_bp.nn.modules import Layer`` keeps working.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import numpy as np
 
 from ..value import Value, stack
 from .activations import check_activation
-from .layers import (GRANULARITIES, ArrayLayer, Layer, Neuron, NeuronLayer, NeuronView,
-                     _scalars, check_init, check_size, draw_weights)
+from .layers import (GRANULARITIES, ArrayLayer, Layer, NeuronView, check_init, check_size,
+                     draw_weights)
+from .neurons import Neuron, NeuronLayer, _scalars
 from .module import Module
 
 __all__ = ["GRANULARITIES", "MLP", "ArrayLayer", "Layer", "Module", "Neuron", "NeuronLayer",
