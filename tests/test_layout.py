@@ -197,13 +197,17 @@ def test_help_and_version_import_neither_numpy_nor_the_library() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_no_module_shares_a_name_with_a_function_the_package_exports() -> None:
+@pytest.mark.parametrize("package", ["", "nn", "data", "tutorial", "viz", "verify", "ops"])
+def test_no_module_shares_a_name_with_a_function_its_package_exports(package: str) -> None:
     # importing tinygrad_bp.X sets the package's attribute X to that module, which would hide
     # a function exported as tg.X (tg.gradcheck once became a module this way)
-    import tinygrad_bp
+    import importlib
+    import types
 
-    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir()
-                                                          if (p / "__init__.py").exists()}
-    clashes = {name for name in modules & set(tinygrad_bp.__all__)
-               if name not in tinygrad_bp._SUBPACKAGES and name not in ("losses", "optim")}
+    folder = PACKAGE / package
+    module = importlib.import_module("tinygrad_bp" + (f".{package}" if package else ""))
+    names = {p.stem for p in folder.glob("*.py")} | {p.name for p in folder.iterdir()
+                                                     if (p / "__init__.py").exists()}
+    clashes = {name for name in names & set(module.__all__)
+               if not isinstance(getattr(module, name), types.ModuleType)}
     assert not clashes

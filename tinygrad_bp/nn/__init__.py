@@ -21,7 +21,7 @@ from .history import History, Snapshot
 from .modules import (GRANULARITIES, MLP, ArrayLayer, Layer, Module, Neuron, NeuronLayer,
                       NeuronView, draw_weights)
 from .saving import load, save
-from .train import train
+from .training import train
 
 __all__ = ["ACTIVATIONS", "GRANULARITIES", "History", "MLP", "ArrayLayer", "Layer", "Module",
            "Neuron", "NeuronLayer", "NeuronView", "Snapshot", "draw_weights", "load",

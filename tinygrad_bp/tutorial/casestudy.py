@@ -27,7 +27,7 @@ from ..data import Dataset, accuracy, confusion_matrix, kfold_indices, minmax, n
 from ..engine import no_grad
 from ..nn.history import History
 from ..nn.modules import MLP
-from ..nn.train import train
+from ..nn.training import train
 
 
 @dataclass
