@@ -31,7 +31,8 @@ for i, layer in enumerate(network.layers):
     inputs = [neuron.output for neuron in layer.neurons]
 
 nodes = topological_order(network.layers[-1].neurons[0].out)
-weights = [n.label for n in nodes if not n.op and n.requires_grad]
+in_graph = {id(n) for n in nodes}
+weights = [p.label for p in network.parameters() if id(p) in in_graph]
 constants = [n.data for n in nodes if not n.op and not n.requires_grad]
 n_ops = len(nodes) - len(weights) - len(constants)
 print(f"  the graph of output 0 has {len(nodes)} nodes: the weights {', '.join(weights)}; "

@@ -472,23 +472,32 @@ def test_a_value_index_must_hold_whole_numbers():
         x[tg.Value([0.5])]
 
 
-def test_an_op_without_a_docstring_or_with_single_spaced_rules_still_explains_itself():
-    class NoDoc(tg.Op):
-        name, symbol = "nodoc_for_tests", "nd"
+def test_the_rule_text_is_a_field_of_the_op_and_an_op_without_it_still_explains_itself():
+    class NoRules(tg.Op):
+        """y = nodoc(a);  da = g * 2  (a docstring is for readers: nothing parses it)"""
+
+        name, symbol = "norules_for_tests", "nd"
 
     class Hypot(tg.Op):
-        """y = sqrt(a*a + b*b); da = g * a / y, db = g * b / y"""
-
         name, symbol = "hypot_for_tests", "hypot"
+        formula, derivatives = "y = sqrt(a*a + b*b)", ("da = g * a / y", "db = g * b / y")
 
     try:
-        assert NoDoc.rules() == ("y = nodoc_for_tests(...)", ["(no rule written)"])
+        assert NoRules.rules() == ("y = norules_for_tests(...)", ["(no rule written)"])
         assert Hypot.rules() == ("y = sqrt(a*a + b*b)", ["da = g * a / y", "db = g * b / y"])
         assert tg.OPS["transpose"].rules()[1] == ["da = transpose(g, inverse of axes)"]
-        assert tg.OPS["mul"].rules()[1] == ["da = g * b", "db = g * a"]
+        assert tg.OPS["mul"].rules() == ("y = a * b", ["da = g * b", "db = g * a"])
     finally:
-        tg.OPS.pop("nodoc_for_tests")
+        tg.OPS.pop("norules_for_tests")
         tg.OPS.pop("hypot_for_tests")
+
+
+def test_every_built_in_docstring_says_the_ops_fields_in_one_line():
+    # the one-line maths a reader sees is the text the drawings print, so they cannot drift
+    for name, op in tg.OPS.items():
+        if op.__module__.startswith("tinygrad_bp."):
+            assert op.__doc__ == f"{op.formula};  {',  '.join(op.derivatives)}", name
+            assert len(op.derivatives) in (1, len(op._rules or ())), name
 
 
 def test_an_op_without_a_docstring_can_be_drawn_and_explained():

@@ -80,11 +80,12 @@ def test_02_value_graph():
     L = d * f          # -8
     assert lines == [
         f"Value(data={L}, grad=0.0, label='L', op='mul')",
-        # nodes in the order they were made: a, b, c, e, d, f, L
+        # depth first from L, inputs in order: L's first input d needs e, which needs a and b;
+        # then d's second input c; then L's second input f
         f"a (a leaf)       data = {a}",
         f"b (a leaf)       data = {b}",
-        f"c (a leaf)       data = {c}",
         f"e = a * b        data = {e}",
+        f"c (a leaf)       data = {c}",
         f"d = e + c        data = {d}",
         f"f (a leaf)       data = {f}",
         f"L = d * f        data = {L}",
@@ -103,8 +104,9 @@ def test_03_backprop():
     a, b, c, f = 2.0, -3.0, 10.0, -2.0
     d = a * b + c
     # L = d f: dL/df = d, dL/dd = f, and d = e + c passes f on to e and c; e = a b gives f b, f a
-    grads = [("L", 1.0), ("f", d), ("d", f), ("e", f), ("c", f), ("b", f * a), ("a", f * b)]
-    assert grads == [("L", 1.0), ("f", 4.0), ("d", -2.0), ("e", -2.0), ("c", -2.0),
+    # the walk's order is the topological order a, b, e, c, d, f, L (see test_02) reversed
+    grads = [("L", 1.0), ("f", d), ("d", f), ("c", f), ("e", f), ("b", f * a), ("a", f * b)]
+    assert grads == [("L", 1.0), ("f", 4.0), ("d", -2.0), ("c", -2.0), ("e", -2.0),
                      ("b", -4.0), ("a", 6.0)]
     w = 2.0  # out = 3 w^2: dout/dw = 6 w = 12 per call, dout/dh = 3
     assert lines[:-1] == [

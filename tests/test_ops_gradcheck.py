@@ -18,8 +18,8 @@ import tinygrad_bp as tg
 from tinygrad_bp import losses
 from tinygrad_bp.losses import half_squared_error
 from tinygrad_bp.nn import log_softmax
-from tinygrad_bp.ops import OPS, HalfSquaredError, Op
-from tinygrad_bp.value import _unary
+from tinygrad_bp.ops import OPS, HalfSquaredError, Op, ScatterAdd
+from tinygrad_bp.value import record
 
 ANY, POS, AWAY, PROB = "any", "positive", "away from 0", "probability"
 
@@ -153,6 +153,20 @@ for label, shape in [("scalars", S), ("vectors", V), ("matrices", M)]:
     case("stack", label, lambda a, b: tg.stack([a, b]), (ANY, shape), (ANY, shape))
 case("stack", "with-constant", lambda a: tg.stack([a, 2.0 * np.ones(n), a]), (ANY, V))
 case("stack", "one", lambda a: tg.stack([a]), (ANY, M))
+
+MASK = np.array([[True, False, True], [False, False, True]])
+case("where", "matrix-matrix", lambda a, b: a.where(MASK, b), (ANY, M), (ANY, M))
+case("where", "row-column-broadcast", lambda a, b: a.where(MASK, b), (ANY, R), (ANY, C))
+case("where", "scalar-condition", lambda a, b: a.where(False, b), (ANY, S), (ANY, V))
+case("where", "number-other", lambda a: a.where(MASK, 2.5), (ANY, M))
+case("where", "value-condition", lambda a: a.where(tg.Value([1.0, 0.0, 2.0]), -a), (ANY, V))
+for label, index in [("int", 1), ("fancy-repeated", [0, 0, 1]), ("slice", slice(1, 3)),
+                     ("bool-mask", MASK[0])]:
+    shape = np.zeros(n)[index].shape
+    case("scatter_add", label, lambda a, index=index: tg.apply(ScatterAdd, a, params=((n,), index)),
+         (ANY, shape))
+case("scatter_add", "2d-fancy-pairs",
+     lambda a: tg.apply(ScatterAdd, a, params=((m, n), ([0, 0, 1], [2, 2, 0]))), (ANY, V))
 
 for label, sa, sb in [("scalars", S, S), ("vectors", V, V), ("matrices", M, M)]:
     case("half_squared_error", label, lambda a, b: half_squared_error(a, b), (ANY, sa), (ANY, sb))
@@ -303,7 +317,7 @@ def test_gradcheck_names_input_element_and_both_values(wrong_double):
     data_before = W.data.copy()
 
     def f(b, w):
-        return (_unary(wrong_double, w) * weights).sum() + b
+        return (record(wrong_double, (w,)) * weights).sum() + b
 
     with pytest.raises(tg.GradcheckError) as caught:
         tg.gradcheck(f, bias, W)
@@ -327,7 +341,7 @@ def test_gradcheck_names_input_element_and_both_values(wrong_double):
 def test_gradcheck_error_for_a_scalar_input_has_no_element(wrong_double):
     x = tg.Value(1.5)
     with pytest.raises(tg.GradcheckError) as caught:
-        tg.gradcheck(lambda a: _unary(wrong_double, a), x)
+        tg.gradcheck(lambda a: record(wrong_double, (a,)), x)
     found = re.match(r"gradcheck: the gradient of input 0 is wrong: analytic (\S+), "
                      r"numeric (\S+) \(", str(caught.value))
     assert found, str(caught.value)
@@ -406,3 +420,39 @@ def test_gradcheck_says_when_an_input_is_a_constant():
     c = tg.Value(2.0, label="c", requires_grad=False)
     with pytest.raises(ValueError, match=r"gradcheck: input 1 \('c'\) has requires_grad=False"):
         tg.gradcheck(lambda x, c: x * c * c, tg.Value(1.0), c)
+
+
+# -- second order: the same rules, run on Values, differentiated again --------------------------
+
+def hessian_times(f, arrays: list, directions: list) -> list[np.ndarray]:
+    """H v by central differences of plain backward()'s gradients along v (fresh Values)."""
+    eps = 1e-5
+    sides = []
+    for sign in (1.0, -1.0):
+        values = [tg.Value(np.asarray(a) + sign * eps * v) for a, v in zip(arrays, directions)]
+        weigh(f(*values)).backward()
+        sides.append([np.asarray(x.grad, dtype=np.float64) for x in values])
+    return [(plus - minus) / (2 * eps) for plus, minus in zip(*sides)]
+
+
+@pytest.mark.parametrize("op, f, inputs", ALL_CASES)
+def test_second_derivatives_match_central_differences_of_the_first(op, f, inputs):
+    if op not in OPS:
+        pytest.skip(f"op {op!r} is not registered in this tree")
+    rng = np.random.default_rng(20240602)
+    arrays = [make(kind, shape, rng) for kind, shape in inputs]
+    values = [tg.Value(a, label=f"x{i}") for i, a in enumerate(arrays)]
+
+    assert tg.gradgradcheck(lambda *xs: weigh(f(*xs)), *values) is True
+
+    # H v two ways: tg.grad of <grad, v> (create_graph), and differences of plain gradients
+    directions = [rng.normal(size=shape) for _, shape in inputs]
+    firsts = tg.grad(weigh(f(*values)), values, create_graph=True)
+    along = sum((g * v).sum() for g, v in zip(firsts, directions))
+    expected = hessian_times(f, arrays, directions)
+    if not along.requires_grad:  # the gradient does not depend on the inputs: H = 0
+        got = [np.zeros(np.shape(a)) for a in arrays]
+    else:
+        got = [np.asarray(g.data) for g in tg.grad(along, values, allow_unused=True)]
+    for i, (h, e) in enumerate(zip(got, expected)):
+        np.testing.assert_allclose(h, e, rtol=1e-5, atol=1e-6, err_msg=f"input {i}")

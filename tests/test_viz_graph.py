@@ -65,9 +65,9 @@ def test_edges_show_the_local_derivative_in_closed_form() -> None:
 
 def test_edge_runs_from_input_to_output_in_topological_ids() -> None:
     source = draw_graph(classic_neuron()).source
-    # x1 is made first (n0), w1 third (n2), x1 * w1 sixth (n5)
-    assert re.search(r"n0 -> n5 \[label=\" ∂x1w1/∂x1 = -3.0000 \"\]", source)
-    assert re.search(r"n2 -> n5 \[label=\" ∂x1w1/∂w1 = 2.0000 \"\]", source)
+    # depth first from o = tanh(x1 * w1 + x2 * w2 + b): x1 is n0, w1 n1, then x1 * w1 is n2
+    assert re.search(r"n0 -> n2 \[label=\" ∂x1w1/∂x1 = -3.0000 \"\]", source)
+    assert re.search(r"n1 -> n2 \[label=\" ∂x1w1/∂w1 = 2.0000 \"\]", source)
 
 
 def test_same_source_every_time() -> None:

@@ -3,7 +3,8 @@
 The layers, each importing only the ones above it:
 
 - the engine: ``Value`` (``value``), the backward walk (``engine``), the primitive ops (``ops``),
-  derivative checks (``checks``, and ``verify``: which op is wrong), errors (``errors``);
+  gradients as Values, Jacobians and Hessians (``derivatives``), derivative checks (``checks``,
+  and ``verify``: which op is wrong), errors (``errors``);
 - ``nn``: modules, activations, losses, optimisers, saving;  ``data``: load, scale, split, score;
 - ``tutorial``: the tutorial's functions, its case study, the samples the drawings use;
 - ``viz``: drawings;  and ``cli``, the ``tinygrad-bp`` command, which nothing imports.
@@ -22,7 +23,9 @@ __version__ = "0.1.0"
 _EXPORTS = {  # public name -> the module (relative to this package) that defines it
     "no_grad": "engine",
     "DataError": "errors", "GradcheckError": "errors", "TinygradBPError": "errors",
-    "check_grads": "checks", "gradcheck": "checks", "numerical_gradient": "checks",
+    "check_grads": "checks", "gradcheck": "checks", "gradgradcheck": "checks",
+    "numerical_gradient": "checks",
+    "grad": "derivatives", "hessian": "derivatives", "jacobian": "derivatives",
     "OPS": "ops", "Op": "ops",
     "EpsSweep": "verify", "GraphCheck": "verify", "TaylorReport": "verify",
     "check_graph": "verify", "eps_sweep": "verify", "taylor_test": "verify",
@@ -60,7 +63,8 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
                        load_digits, load_wheat_seeds, minmax, normalize, train_test_split)
     from .engine import no_grad
     from .errors import DataError, GradcheckError, TinygradBPError
-    from .checks import check_grads, gradcheck, numerical_gradient
+    from .checks import check_grads, gradcheck, gradgradcheck, numerical_gradient
+    from .derivatives import grad, hessian, jacobian
     from .nn import losses, optim
     from .ops import OPS, Op
     from .value import Value, apply, stack, zero_grad

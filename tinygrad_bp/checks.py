@@ -1,11 +1,18 @@
-"""Check analytic gradients against central differences, the way to trust a derivative."""
+"""Check analytic gradients against central differences, the way to trust a derivative.
+
+``gradcheck`` checks first derivatives; ``gradgradcheck`` checks second derivatives (the
+gradients of the gradients, which ``tg.grad(..., create_graph=True)`` builds) against central
+differences of the first. Both leave every ``.grad`` and ``.data`` as they found them.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from .derivatives import grad
 from .engine import no_grad
 from .errors import GradcheckError
 from .value import Value
@@ -14,23 +21,31 @@ from .value import Value
 def numerical_gradient(f: Callable[..., Value], inputs: tuple[Value, ...], index: int,
                        eps: float = 1e-6) -> np.ndarray:
     """dF/d(inputs[index]) by central differences, (F(x + eps) - F(x - eps)) / (2 eps)."""
-    x = inputs[index]
-    original = x.data
+    _check_step("numerical_gradient", eps)
+    with no_grad():
+        return _central(lambda: np.float64(f(*inputs).item()), inputs[index], eps)
+
+
+def _central(evaluate: Callable[[], np.ndarray], x: Value, eps: float) -> np.ndarray:
+    """d evaluate() / dx by central differences: shape ``x.shape + evaluate().shape``."""
+    original = x._data
     base = np.array(original, dtype=np.float64)
-    numeric = np.zeros(base.shape)
+    columns = {}
     try:
-        with no_grad():
-            for element in np.ndindex(base.shape):
-                values = []
-                for step in (eps, -eps):
-                    moved = base.copy()
-                    moved[element] += step
-                    x.data = float(moved) if moved.ndim == 0 else moved
-                    values.append(f(*inputs).item())
-                numeric[element] = (values[0] - values[1]) / (2.0 * eps)
+        for element in np.ndindex(base.shape):
+            sides = []
+            for step in (eps, -eps):
+                moved = base.copy()
+                moved[element] += step
+                x._data = float(moved) if moved.ndim == 0 else moved
+                sides.append(np.asarray(evaluate(), dtype=np.float64))
+            columns[element] = (sides[0] - sides[1]) / (2.0 * eps)
     finally:
-        x.data = original
-    return numeric
+        x._data = original
+    if not columns:
+        return np.zeros(base.shape)
+    return np.stack([columns[e] for e in np.ndindex(base.shape)]).reshape(
+        base.shape + next(iter(columns.values())).shape)
 
 
 def gradcheck(f: Callable[..., Value], *inputs: Value, eps: float = 1e-6, atol: float = 1e-6,
@@ -40,31 +55,101 @@ def gradcheck(f: Callable[..., Value], *inputs: Value, eps: float = 1e-6, atol: 
     ``f`` takes the Values ``inputs`` and returns a Value with one element. Each element of each
     input is nudged by ``±eps`` in float64 and the slope compared with the analytic gradient:
     ``|analytic - numeric| <= atol + rtol * |numeric|``. Raises ``GradcheckError`` naming the
-    input, its worst element and both values. The inputs' gradients and data are left as found.
+    input, its worst element and both values. Every ``.grad`` (the inputs', and those of
+    anything else ``f`` uses, such as a model's parameters) and the inputs' data are left as
+    found.
     """
+    _check_arguments("gradcheck", inputs, eps, atol, rtol)
+    out = _one_element("gradcheck", f(*inputs))
+    analytic = grad(out, inputs, allow_unused=True)  # touches no .grad
+    for i, x in enumerate(inputs):
+        numeric = numerical_gradient(f, inputs, i, eps)
+        _compare(np.asarray(analytic[i].data, np.float64).reshape(x.shape), numeric,
+                 _name(x, i), atol, rtol)
+    return True
+
+
+def gradgradcheck(f: Callable[..., Value], *inputs: Value, eps: float = 1e-6, atol: float = 1e-5,
+                  rtol: float = 1e-4) -> bool:
+    """True when ``f``'s second derivatives agree with central differences of its first.
+
+    For every pair of inputs a, b and every element, the analytic d²f/(da db) (``tg.grad`` of
+    ``tg.grad(..., create_graph=True)``) is compared with the central difference of the
+    analytic first derivative df/da as b is nudged by ``±eps``. Raises ``GradcheckError``
+    naming both inputs, the worst elements and both values; a backward whose own derivative is
+    lost (a rule that computes on ``.data`` or ``float()``, cutting the graph) fails here even
+    when its first derivative is right. Gradients and data are left as found.
+    """
+    _check_arguments("gradgradcheck", inputs, eps, atol, rtol)
+    out = _one_element("gradgradcheck", f(*inputs))
+    firsts = grad(out, inputs, create_graph=True, allow_unused=True)
+    analytic = [[np.zeros(xa.shape + xb.shape) for xb in inputs] for xa in inputs]
+    for a, (xa, first) in enumerate(zip(inputs, firsts)):
+        for position in np.ndindex(xa.shape):
+            element = first[position] if xa.ndim else first
+            if element.requires_grad:  # else it is a constant: its derivatives are 0
+                rows = grad(element, inputs, allow_unused=True)
+                for b, (xb, row) in enumerate(zip(inputs, rows)):
+                    analytic[a][b][position] = np.asarray(row.data).reshape(xb.shape)
+
+    def first_derivatives() -> np.ndarray:
+        """Every df/da, flattened and joined: one call gives the column for every a."""
+        gs = grad(_one_element("gradgradcheck", f(*inputs)), inputs, allow_unused=True)
+        return np.concatenate([np.ravel(g.data) for g in gs])
+
+    ends = np.cumsum([0] + [x.size for x in inputs])
+    for b, xb in enumerate(inputs):
+        columns = _central(first_derivatives, xb, eps).reshape(xb.shape + (-1,))
+        for a, xa in enumerate(inputs):
+            block = columns[..., ends[a]:ends[a + 1]].reshape(xb.shape + xa.shape)
+            # block[e_b][e_a] = d(df/da[e_a]) / db[e_b]: put a's axes first, as analytic has
+            numeric = np.moveaxis(block, tuple(range(xb.ndim)),
+                                  tuple(range(xa.ndim, xa.ndim + xb.ndim)))
+            where = _pair_where(_name(xa, a), _name(xb, b), xa.ndim)
+            _compare(analytic[a][b], numeric, "", atol, rtol,
+                     ("gradgradcheck", "analytic", "numeric"), where)
+    return True
+
+
+def _pair_where(first: str, second: str, split: int) -> Callable[[tuple], str]:
+    """How gradgradcheck names a second derivative: d²f/d(input 0)d(input 1) at elements."""
+    def where(index: tuple) -> str:
+        text = f"the second derivative d²f/d({first})d({second})"
+        at_a, at_b = index[:split], index[split:]
+        parts = [f"element {at_a} of {first}"] if at_a else []
+        parts += [f"element {at_b} of {second}"] if at_b else []
+        return text + (" at " + " and ".join(parts) if parts else "")
+    return where
+
+
+def _check_arguments(who: str, inputs: tuple, eps: float, atol: float, rtol: float) -> None:
+    _check_step(who, eps)
+    for name, tolerance in (("atol", atol), ("rtol", rtol)):
+        if not _real(tolerance) or not tolerance >= 0:
+            raise ValueError(f"{who}: {name} must be a number >= 0, not {tolerance!r}")
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
-            raise TypeError(f"gradcheck: input {i} must be a Value, not {type(x).__name__}")
+            raise TypeError(f"{who}: input {i} must be a Value, not {type(x).__name__}")
         if not x.requires_grad:
-            raise ValueError(f"gradcheck: {_name(x, i)} has requires_grad=False, so it gets no "
+            raise ValueError(f"{who}: {_name(x, i)} has requires_grad=False, so it gets no "
                              "gradient to check; pass it inside f as a constant instead")
-    saved = [x._grad for x in inputs]
-    try:
-        for x in inputs:
-            x._grad = None
-        out = f(*inputs)
-        if not isinstance(out, Value) or out.size != 1:
-            raise TypeError("gradcheck: f must return a Value holding one element, got "
-                            f"{type(out).__name__} {getattr(out, 'shape', '')}".rstrip())
-        out.backward()
-        for i, x in enumerate(inputs):
-            analytic = np.array(x.grad, dtype=np.float64)
-            numeric = numerical_gradient(f, inputs, i, eps)
-            _compare(analytic, numeric, _name(x, i), atol, rtol)
-    finally:
-        for x, grad in zip(inputs, saved):
-            x._grad = grad
-    return True
+
+
+def _check_step(who: str, eps: float) -> None:
+    if not _real(eps) or not 0.0 < eps < math.inf:
+        raise ValueError(f"{who}: eps must be a finite number > 0 (the step of the central "
+                         f"difference), not {eps!r}")
+
+
+def _real(x) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+
+def _one_element(who: str, out) -> Value:
+    if not isinstance(out, Value) or out.size != 1:
+        raise TypeError(f"{who}: f must return a Value holding one element, got "
+                        f"{type(out).__name__} {getattr(out, 'shape', '')}".rstrip())
+    return out
 
 
 def _name(x: Value, i: int) -> str:
@@ -77,7 +162,7 @@ def check_grads(handwritten: Mapping[str, object], values: Mapping[str, Value],
 
     ``handwritten[name]`` is your gradient for ``values[name]`` (after you ran ``backward()``
     on the same loss); shapes must match. Raises ``GradcheckError`` naming the first Value
-    whose gradient differs, its worst element and both numbers.
+    whose gradient differs, its worst element and both numbers. It only reads gradients.
     """
     for name, value in values.items():
         if name not in handwritten:
@@ -92,7 +177,8 @@ def check_grads(handwritten: Mapping[str, object], values: Mapping[str, Value],
 
 
 def _compare(analytic: np.ndarray, numeric: np.ndarray, name: str, atol: float, rtol: float,
-             words: tuple[str, str, str] = ("gradcheck", "analytic", "numeric")):
+             words: tuple[str, str, str] = ("gradcheck", "analytic", "numeric"),
+             where: Callable[[tuple], str] | None = None):
     with np.errstate(invalid="ignore"):
         excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
     excess = np.where(np.isnan(analytic) & np.isnan(numeric), -np.inf, excess)
@@ -100,10 +186,15 @@ def _compare(analytic: np.ndarray, numeric: np.ndarray, name: str, atol: float, 
     if np.all(excess <= 0):
         return
     worst = np.unravel_index(int(np.argmax(excess)), analytic.shape)
-    where = f" at element {tuple(int(i) for i in worst)}" if analytic.ndim else ""
+    index = tuple(int(i) for i in worst)
+    if where is None:
+        subject = f"the gradient of {name}" + (f" at element {index}" if analytic.ndim else "")
+    else:
+        subject = where(index)
     a, n = float(analytic[worst]), float(numeric[worst])  # prints 4.0, not np.float64(4.0)
     who, first, second = words
     raise GradcheckError(
-        f"{who}: the gradient of {name}{where} is wrong: {first} {a!r}, {second} {n!r} "
+        f"{who}: {subject} is wrong: {first} {a!r}, {second} {n!r} "
         f"(difference {abs(a - n):.3g}, allowed {atol + rtol * abs(n):.3g})"
     )
+

@@ -1,50 +1,30 @@
 """Reverse-mode differentiation: the order of the walk, the chain rule, and broadcasting's adjoint.
 
 The engine works on graph nodes (``Value`` objects) through these attributes only:
-``data``, ``_grad`` (``None`` means zero), ``_op`` (``None`` for a leaf), ``_parents``,
-``_args`` (the op's plain parameters), ``requires_grad``, ``_id`` (when it was made) and
-``_mark`` (see ``_new_mark``).
+``_data`` (a float or a float64 array), ``_grad`` (``None`` means zero), ``_op`` (``None`` for
+a leaf), ``_parents``, ``_args`` (the op's plain parameters), ``requires_grad`` and ``_mark``
+(see ``topological_order``).
+
+Thread safety: whether ops record a graph (``no_grad``, see ``grad_mode``) is a per-thread
+setting, so threads can build and differentiate graphs of their own at the same time. One graph
+must not be walked or differentiated by two threads at once: a walk stamps its nodes and fills
+their gradients.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import operator
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import numpy as np
 
-_marks = itertools.count(1)
-creation_order = itertools.count()
-"""Numbers every node in the order it is made (``Value._id``)."""
-_creation = operator.attrgetter("_id")
-_grad_enabled = True
+from .grad_mode import differentiating_graph, is_grad_enabled, no_grad, restore, silence
+from .ops.base import broadcast_to, is_data, shape_of
 
+__all__ = ["backward", "is_grad_enabled", "no_grad", "recompute", "settle", "topological_order",
+           "unbroadcast"]
 
-def _new_mark() -> int:
-    """A number no node carries yet: a walk stamps the nodes it has seen with it.
-
-    Stamping nodes is cheaper than a set of ids, and a fresh number per walk means nothing
-    ever needs clearing.
-    """
-    return next(_marks)
-
-
-def is_grad_enabled() -> bool:
-    """False inside ``no_grad()``: ops then build no graph."""
-    return _grad_enabled
-
-
-@contextlib.contextmanager
-def no_grad() -> Iterator[None]:
-    """Compute without recording a graph (evaluation, numerical checks, weight updates)."""
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
+_stamps = itertools.count(1)  # each walk's own stamp (see topological_order)
 
 
 def topological_order(root, leaves: bool = True) -> list:
@@ -52,20 +32,31 @@ def topological_order(root, leaves: bool = True) -> list:
 
     With ``leaves=False`` only the nodes an op made (the ones backward has work to do at).
 
-    A node can only be made from nodes that exist already, so the order of creation is a
-    topological order: collect the nodes with a loop (no recursion, so any depth works) and
-    sort them by when they were made. The order is the same on every run.
+    A depth-first search that places a node once all its parents are placed (post-order),
+    with stacks of its own instead of recursion, so any depth works. It takes parents in input
+    order, so the order is the same on every run and in every process. A fresh stamp per walk
+    marks the nodes it has seen: one integer comparison, nothing to build or clear.
     """
-    mark = _new_mark()
-    root._mark = mark
-    nodes = [root]
-    for node in nodes:  # the list grows while the loop walks it: a breadth-first search
-        for parent in node._parents:
-            if parent._mark != mark and (leaves or parent._op is not None):
-                parent._mark = mark
-                nodes.append(parent)
-    nodes.sort(key=_creation)
-    return nodes
+    stamp = next(_stamps)
+    root._mark = stamp
+    order = []
+    path = [root]  # the nodes being expanded, and below, the parents each has left to visit
+    pending = [iter(root._parents)]
+    while pending:
+        for parent in pending[-1]:
+            if parent._op is None:  # a leaf has no parents: it is placed at once
+                if leaves and parent._mark != stamp:
+                    parent._mark = stamp
+                    order.append(parent)
+            elif parent._mark != stamp:
+                parent._mark = stamp
+                path.append(parent)
+                pending.append(iter(parent._parents))
+                break
+        else:  # every parent of the node on top is placed: so can it be
+            pending.pop()
+            order.append(path.pop())
+    return order
 
 
 def unbroadcast(grad, shape: tuple):
@@ -73,9 +64,12 @@ def unbroadcast(grad, shape: tuple):
 
     Broadcasting copies an input along new leading axes and along axes of length 1, so each
     copy's gradient flows back to the one original and the copies' gradients add up. A gradient
-    with fewer axes than the input (your own op may return one) is broadcast up instead.
+    with fewer axes than the input (your own op may return one) is broadcast up instead. Works
+    on arrays and on Values (a gradient being differentiated again).
     """
-    grad = np.asarray(grad)
+    if is_data(grad):
+        grad = np.asarray(grad)
+    shape = tuple(shape)
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
@@ -84,12 +78,15 @@ def unbroadcast(grad, shape: tuple):
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
-    if grad.shape != tuple(shape):
+    if grad.shape != shape:
         try:
-            grad = np.broadcast_to(grad, shape)
+            fits = np.broadcast_shapes(grad.shape, shape) == shape
         except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"a gradient of shape {grad.shape} does not fit an input of shape "
-                             f"{tuple(shape)}: an op's backward returned the wrong shape") from None
+                             f"{shape}: an op's backward returned the wrong shape")
+        grad = np.broadcast_to(grad, shape) if is_data(grad) else broadcast_to(grad, shape)
     return grad
 
 
@@ -99,9 +96,10 @@ def _shape(data) -> tuple:
 
 def _fit(grad, data):
     """``grad`` in the form a gradient of ``data`` takes: a float for a float, else its shape."""
-    if _shape(grad) != _shape(data):
+    shape = np.shape(grad) if is_data(grad) else grad.shape
+    if shape != _shape(data):
         grad = unbroadcast(grad, _shape(data))
-    return float(grad) if type(data) is float else grad
+    return float(grad) if type(data) is float and is_data(grad) else grad
 
 
 def settle(data):
@@ -118,61 +116,128 @@ def recompute(order: list) -> None:
     same shape every step can record it once, then per step put new data in the leaves, call
     this, and call ``backward(root, order)``: no new nodes, no new walk.
     """
-    for node in order:
-        parents = node._parents
-        if len(parents) == 1:  # the common arities spelled out: no list per node
-            data = node._op.forward(parents[0].data, *node._args)
-        elif len(parents) == 2:
-            data = node._op.forward(parents[0].data, parents[1].data, *node._args)
-        else:
-            data = node._op.forward(*[p.data for p in parents], *node._args)
-        node.data = data if type(data) is np.ndarray and data.ndim else settle(data)
+    token = silence()  # inf and nan are answers here, as they are for Python floats
+    try:
+        for node in order:
+            parents = node._parents
+            if len(parents) == 1:  # the common arities spelled out: no list per node
+                data = node._op.forward(parents[0]._data, *node._args)
+            elif len(parents) == 2:
+                data = node._op.forward(parents[0]._data, parents[1]._data, *node._args)
+            else:
+                data = node._op.forward(*[p._data for p in parents], *node._args)
+            node._data = data if type(data) is np.ndarray and data.ndim else settle(data)
+    finally:
+        restore(token)
 
 
-def backward(root, order: list | None = None) -> None:
+Hook = Callable[..., None]
+
+
+def backward(root, order: list | None = None, hook: Hook | None = None,
+             create_graph: bool = False) -> None:
     """Fill the gradient of ``root`` with respect to every node it depends on.
 
     Leaves accumulate (``+=``) across calls, as in PyTorch. Interior nodes are recomputed from
     zero on every call, so a second call adds the leaves' gradients once more without counting
     anything twice through the interior. ``order`` may pass in the walk of an earlier call.
+
+    ``hook(node, parent, grad, slot, summed)`` is called once per gradient added, just before
+    ``parent._grad += grad``: ``parent`` is input ``slot`` of ``node``, and ``summed`` says the
+    rule's answer was summed down to the parent's shape (a broadcast input). The seed comes
+    first, as ``hook(None, root, seed, 0, False)``. With ``create_graph`` the rules run on
+    Values, so the gradients are Values with graphs of their own (``tg.grad`` uses this).
     """
-    if type(root.data) is not float and root.data.size != 1:
+    data = root._data
+    if type(data) is not float and data.size != 1:
         raise ValueError(
-            f"backward() needs a Value holding one element, not shape {_shape(root.data)}; "
+            f"backward() needs a Value holding one element, not shape {_shape(data)}; "
             "reduce it first, e.g. y.sum().backward()"
         )
-    seed = 1.0 if type(root.data) is float else np.ones(root.data.shape)
+    seed = 1.0 if type(data) is float else np.ones(data.shape)
     if root._op is None:  # a leaf: d(root)/d(root) = 1, accumulated like any leaf gradient
+        if hook is not None:
+            hook(None, root, seed, 0, False)
         root._grad = seed if root._grad is None else root._grad + seed
         return
     if order is None:
         order = topological_order(root, leaves=False)
     for node in order:
         node._grad = None
+    if hook is not None:
+        hook(None, root, seed, 0, False)
     root._grad = seed
-    for node in reversed(order):
-        op, grad_out, parents = node._op, node._grad, node._parents
-        if grad_out is None:  # nothing flowed here: every path to it was cut (requires_grad=False)
-            continue
-        if len(parents) == 2:  # the common arities spelled out: no list per node
-            grads = op.backward(grad_out, node.data, parents[0].data, parents[1].data, *node._args)
-        elif len(parents) == 1:
-            grads = op.backward(grad_out, node.data, parents[0].data, *node._args)
+    token = silence()  # inf and nan are answers here, as they are for Python floats
+    try:
+        if not create_graph:
+            _walk(order, hook, False)
         else:
-            grads = op.backward(grad_out, node.data, *[p.data for p in parents], *node._args)
-        for parent, grad in zip(parents, grads):
-            if not parent.requires_grad:
-                continue
-            data = parent.data
-            if type(data) is float:
-                if type(grad) is not float:
-                    grad = _fit(grad, data)
-            elif type(grad) is not np.ndarray or grad.shape != data.shape:
-                grad = _fit(grad, data)
-            current = parent._grad
-            if current is not None:
-                parent._grad = current + grad
-            elif parent._op is None and type(grad) is not float:
-                parent._grad = np.array(grad)  # a leaf's gradient gets memory of its own
+            with differentiating_graph():
+                _walk(order, hook, True)
+    finally:
+        restore(token)
+
+
+def _walk(order: list, hook: Hook | None, graph: bool) -> None:
+    """The chain rule at every node, outputs first: each input's gradient += its rule's answer."""
+    for node in reversed(order):
+        g = node._grad
+        if g is None:  # nothing flowed here: every path to it was cut (requires_grad=False)
+            continue
+        op, parents, args = node._op, node._parents, node._args
+        rules = op._rules
+        try:
+            if graph:  # the rules see Values, so what they compute is recorded
+                grads = _gradients(op, rules, g, node, parents, args, parents)
+            elif len(parents) == 2 and rules and not args:  # the hot path, spelled out
+                a, b = parents
+                x, z, y = a._data, b._data, node._data
+                grads = (rules[0](g, y, x, z) if a.requires_grad else None,
+                         rules[1](g, y, x, z) if b.requires_grad else None)
+            elif len(parents) == 1 and rules:
+                grads = (rules[0](g, node._data, parents[0]._data, *args),)
             else:
-                parent._grad = grad
+                grads = _gradients(op, rules, g, node._data, parents, args,
+                                   tuple([p._data for p in parents]))
+            for slot, parent in enumerate(parents):
+                grad = grads[slot]
+                if grad is None or not parent.requires_grad:  # nobody needs it
+                    continue
+                data = parent._data
+                if hook is not None:
+                    hook(node, parent, _fit(grad, data), slot, shape_of(grad) != _shape(data))
+                if type(data) is float:
+                    if type(grad) is not float:
+                        grad = _fit(grad, data)
+                elif type(grad) is not np.ndarray or grad.shape != data.shape:
+                    grad = _fit(grad, data)
+                current = parent._grad
+                if current is not None:
+                    parent._grad = current + grad
+                elif parent._op is None and type(grad) is np.ndarray:
+                    parent._grad = np.array(grad)  # a leaf's gradient gets memory of its own
+                else:
+                    parent._grad = grad
+        except TypeError as error:
+            if not graph:
+                raise
+            raise TypeError(f"op {op.name!r}: its backward does not run on Values, which a "
+                            "gradient of a gradient needs; write it with operators and the "
+                            f"helpers in tinygrad_bp.ops.base ({error})") from error
+
+
+def _gradients(op, rules, g, y, parents: tuple, args: tuple, inputs: tuple) -> tuple:
+    """Each input's gradient at a node, None for an input that needs none (not computed)."""
+    if rules:
+        return tuple([rule(g, y, *inputs, *args) if parent.requires_grad else None
+                      for rule, parent in zip(rules, parents)])
+    return _all_gradients(op, g, y, inputs, args, len(parents))
+
+
+def _all_gradients(op, g, y, inputs: tuple, args: tuple, n: int) -> tuple:
+    """An op with one ``backward`` for all inputs: its answer, checked for one per input."""
+    grads = op.backward(g, y, *inputs, *args)
+    if len(grads) != n:
+        raise ValueError(f"op {op.name!r}: backward returned {len(grads)} gradients for "
+                         f"{n} inputs")
+    return grads

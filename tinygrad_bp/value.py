@@ -1,92 +1,96 @@
 """``Value``: a number or a numpy array that remembers how it was computed.
 
-Every operator on a ``Value`` applies a primitive op from ``ops`` and returns a new ``Value``
-linked to its inputs; ``backward()`` then walks those links in reverse (see ``engine``).
+Every operator on a ``Value`` applies a primitive op from ``ops`` through ``record``, the one
+function that makes graph nodes, and returns a new ``Value`` linked to its inputs;
+``backward()`` then walks those links in reverse (see ``engine``).
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
 
 from . import engine
+from .operands import OneNumber, as_data, axis_argument, index_argument
+from .grad_mode import differentiating, open_blocks, recording, restore, silence
 from .ops import (Add, Div, Exp, GetItem, Log, MatMul, Mul, Op, Pow, Power, Relu, Reshape,
-                  Sigmoid, Stack, Sub, Sum, Tanh, Transpose)
+                  ScatterAdd, Sigmoid, Stack, Sub, Sum, Tanh, Transpose, Where)
+
+_new = object.__new__
+_F64 = np.dtype(np.float64)
+_as_data = as_data  # the name other modules import it by
 
 
-def _as_data(x, what: str = "Value()"):
-    """``x`` as a Value's data: a Python float for one number, else a float64 array (a copy)."""
-    if type(x) is float:
-        return x
-    if isinstance(x, Value):
-        return x.data if type(x.data) is float else x.data.copy()
-    if isinstance(x, (numbers.Real, np.bool_)) and not isinstance(x, np.ndarray):
-        return float(x)
-    if isinstance(x, (list, tuple, np.ndarray)):
-        try:
-            array = np.array(x, dtype=np.float64)
-        except (ValueError, TypeError) as error:
-            raise ValueError(
-                f"{what} needs numbers, a nested list of numbers with rows of equal length, or "
-                f"a numeric array; could not read {_short(x)}: {error}"
-            ) from None
-        return float(array) if array.ndim == 0 else array
-    raise TypeError(
-        f"{what} takes a number, a nested list of numbers or a numpy array, "
-        f"not {type(x).__name__} {_short(x)}"
-    )
+def record(op: type[Op], inputs: tuple, args: tuple = ()) -> Value:
+    """Run ``op`` forward on the inputs' data and make the output node: the one place it is done.
 
-
-def _short(x) -> str:
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _lift(x) -> Value:
-    """An operand as a Value: a plain number becomes a constant that gets no gradient."""
-    if isinstance(x, Value):
-        return x
-    return _node(x if type(x) is float else _as_data(x, "an operand"), False, None, (), ())
-
-
-def _node(data, requires_grad: bool, op, parents: tuple, args: tuple) -> Value:
-    """A Value made by the library itself: ``data`` is already a float or a float64 array."""
+    The node links to its op and inputs only when an input needs a gradient and this thread is
+    recording (not inside ``no_grad()``); otherwise it is a constant with no history. Array
+    arithmetic runs with numpy's warnings off: inf and nan are answers, as they are for floats.
+    """
+    if len(inputs) == 2:  # the common arities spelled out: the scalar path is the hot one
+        a, b = inputs
+        x, z = a._data, b._data
+        if type(x) is float and type(z) is float and not args:
+            data = op.forward(x, z)
+        else:
+            data = _forward(op, (x, z), args)
+        track = a.requires_grad or b.requires_grad
+    elif len(inputs) == 1:
+        a = inputs[0]
+        x = a._data
+        data = op.forward(x, *args) if type(x) is float else _forward(op, (x,), args)
+        track = a.requires_grad
+    else:
+        data = _forward(op, [v._data for v in inputs], args)
+        track = any(v.requires_grad for v in inputs)
+    if type(data) is not float and (type(data) is not np.ndarray or not data.ndim):
+        data = float(data)  # numpy scalars and 0-d arrays: a scalar is a Python float
     out = _new(Value)
-    out.data = data
+    out._data = data
     out._grad = None
     out.label = ""
-    out.requires_grad = requires_grad
-    out._op = op
-    out._parents = parents
-    out._args = args
-    out._id = next(engine.creation_order)
+    if track and (not open_blocks[0] or recording.get()):
+        out.requires_grad = True
+        out._op = op
+        out._parents = inputs
+        out._args = args
+    else:
+        out.requires_grad = False
+        out._op = None
+        out._parents = ()
+        out._args = ()
     out._mark = 0
     return out
 
 
-def _unary(op, a: Value, args: tuple = ()) -> Value:
-    """Run a one-input op forward and record the node (no node links when no gradient is wanted)."""
-    data = op.forward(a.data, *args)
-    if type(data) is not float:
-        data = engine.settle(data)
-    if a.requires_grad and engine._grad_enabled:
-        return _node(data, True, op, (a,), args)
-    return _node(data, False, None, (), ())
+def _forward(op: type[Op], data, args: tuple):
+    """``op.forward`` with numpy's warnings off: inf and nan are answers, as for floats."""
+    token = silence()
+    try:
+        return op.forward(*data, *args)
+    finally:
+        restore(token)
 
 
-def _binary(op, a: Value, b: Value) -> Value:
-    """Run a two-input op forward and record the node, as ``_unary`` does."""
-    data = op.forward(a.data, b.data)
-    if type(data) is not float:
-        data = engine.settle(data)
-    if (a.requires_grad or b.requires_grad) and engine._grad_enabled:
-        return _node(data, True, op, (a, b), ())
-    return _node(data, False, None, (), ())
+def _constant(x) -> Value:
+    """A plain operand as a leaf that gets no gradient."""
+    out = _new(Value)
+    out._data = x if type(x) is float else float(x) if type(x) is int else as_data(x, "an operand")
+    out._grad = None
+    out.label = ""
+    out.requires_grad = False
+    out._op = None
+    out._parents = ()
+    out._args = ()
+    out._mark = 0
+    return out
 
 
-_new = object.__new__
+def _one_number(array):
+    """A one-element array as one ``float()`` accepts (numpy 2 refuses shape (1,)); else as is."""
+    return array.view(OneNumber) if array.size == 1 else array
 
 
 class Value:
@@ -99,42 +103,61 @@ class Value:
     7.0
     """
 
-    __slots__ = ("data", "_grad", "label", "requires_grad", "_op", "_parents", "_args", "_id",
+    __slots__ = ("_data", "_grad", "label", "requires_grad", "_op", "_parents", "_args",
                  "_mark", "__weakref__")
     __array_ufunc__ = None  # so ndarray * Value asks Value, instead of making an array of Values
 
     def __init__(self, data, label: str = "", requires_grad: bool = True):
-        self.data = _as_data(data)
+        self._data = as_data(data._data if isinstance(data, Value) else data)  # a copy
         self._grad = None
         self.label = label
         self.requires_grad = requires_grad
         self._op = None
         self._parents = ()
         self._args = ()
-        self._id = next(engine.creation_order)
         self._mark = 0
 
     # -- what a Value holds ------------------------------------------------------------------
 
     @property
+    def data(self):
+        """The numbers: a Python float for a scalar, else a float64 array (``float()`` works on
+        every one-element Value's data, shape (1,) included)."""
+        data = self._data
+        return data if type(data) is float else _one_number(data)
+
+    @data.setter
+    def data(self, value) -> None:
+        # floats and float64 arrays go straight in: optimisers and replays assign in hot loops
+        if type(value) is float or (type(value) is np.ndarray and value.dtype is _F64
+                                    and value.ndim):
+            self._data = value
+        elif isinstance(value, OneNumber):
+            self._data = value.view(np.ndarray)  # our own view: keep sharing the memory
+        else:
+            self._data = as_data(value._data if isinstance(value, Value) else value, "Value.data")
+
+    @property
     def grad(self):
         """d(root)/d(self) after ``root.backward()``; zeros, shaped like ``data``, before."""
-        if self._grad is None:
-            return 0.0 if type(self.data) is float else np.zeros(self.data.shape)
-        return self._grad
+        grad = self._grad
+        if grad is None:
+            return 0.0 if type(self._data) is float else _one_number(np.zeros(self._data.shape))
+        return grad if type(grad) is float else _one_number(grad)
 
     @grad.setter
     def grad(self, value) -> None:
         if value is None:
             self._grad = None
-        elif type(self.data) is float:
+        elif type(self._data) is float:
             self._grad = float(value)
         else:
-            self._grad = np.array(np.broadcast_to(np.asarray(value, np.float64), self.data.shape))
+            self._grad = np.array(np.broadcast_to(np.asarray(value, np.float64),
+                                                  self._data.shape))
 
     @property
     def shape(self) -> tuple:
-        return () if type(self.data) is float else self.data.shape
+        return () if type(self._data) is float else self._data.shape
 
     @property
     def ndim(self) -> int:
@@ -142,7 +165,7 @@ class Value:
 
     @property
     def size(self) -> int:
-        return 1 if type(self.data) is float else self.data.size
+        return 1 if type(self._data) is float else self._data.size
 
     @property
     def op(self) -> str:
@@ -156,17 +179,51 @@ class Value:
 
     def item(self) -> float:
         """The single number this Value holds."""
-        if self.size != 1:
-            raise ValueError(f"item() needs a Value holding one element, not shape {self.shape}")
-        return self.data if type(self.data) is float else float(self.data.reshape(()))
+        return self._one("item()")
+
+    def _one(self, what: str) -> float:
+        data = self._data
+        if type(data) is float:
+            return data
+        if data.size != 1:
+            raise ValueError(f"{what} needs a Value holding one element, not shape {data.shape}")
+        return float(data.reshape(()))
+
+    # -- Python's number protocols: a one-element Value acts as its number --------------------
 
     def __float__(self) -> float:
-        return self.item()
+        return self._one("float()")
+
+    def __int__(self) -> int:
+        return int(self._one("int()"))
+
+    def __round__(self, ndigits: int | None = None):
+        return round(self._one("round()"), ndigits)
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError(f"the truth value of a Value of shape {self.shape} is ambiguous "
+                             "(as for a numpy array): use .data.any() or .data.all()")
+        return bool(self._one("bool()"))
+
+    def __format__(self, spec: str) -> str:
+        if self.size == 1:
+            return format(self._one("format()"), spec)
+        if spec:
+            raise TypeError(f"format spec {spec!r} needs a Value holding one element, not shape "
+                            f"{self.shape}; format the numbers in .data instead")
+        return str(self)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        if differentiating.get():
+            raise TypeError("a rule converted a Value to a numpy array, which would cut the "
+                            "graph of a gradient of a gradient")
+        return np.array(self._data, dtype=dtype) if copy else np.asarray(self._data, dtype)
 
     def __len__(self) -> int:
-        if type(self.data) is float:
+        if type(self._data) is float:
             raise TypeError("len() of a scalar Value")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -174,10 +231,19 @@ class Value:
     def __repr__(self) -> str:
         extra = f", label={self.label!r}" if self.label else ""
         extra += f", op={self.op!r}" if self._op is not None else ""
-        if type(self.data) is float:
-            return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
-        text = np.array2string(self.data, precision=4, threshold=20, separator=", ")
+        if type(self._data) is float:
+            return f"Value(data={self._data!r}, grad={self.grad!r}{extra})"
+        text = np.array2string(self._data, precision=4, threshold=20, separator=", ")
         return f"Value(shape={self.shape}, data={text}{extra})"
+
+    def __getstate__(self) -> dict:
+        # a walk's stamp means nothing in another process (or copy): it is not kept
+        return {name: getattr(self, name) for name in self.__slots__[:-2]}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._mark = 0
 
     def backward(self) -> None:
         """Fill ``.grad`` of every Value this one depends on (see ``engine.backward``)."""
@@ -188,72 +254,87 @@ class Value:
 
     def detach(self) -> Value:
         """The same data as a constant: a path through it carries no gradient."""
-        return Value(self.data, requires_grad=False)
+        return Value(self._data, requires_grad=False)
 
     # -- arithmetic --------------------------------------------------------------------------
 
     def __add__(self, other):
-        return _binary(Add, self, _lift(other))
+        return record(Add, (self, other if isinstance(other, Value) else _constant(other)))
 
     def __radd__(self, other):
-        return _binary(Add, _lift(other), self)
+        return record(Add, (_constant(other), self))
 
     def __sub__(self, other):
-        return _binary(Sub, self, _lift(other))
+        return record(Sub, (self, other if isinstance(other, Value) else _constant(other)))
 
     def __rsub__(self, other):
-        return _binary(Sub, _lift(other), self)
+        return record(Sub, (_constant(other), self))
 
     def __mul__(self, other):
-        return _binary(Mul, self, _lift(other))
+        return record(Mul, (self, other if isinstance(other, Value) else _constant(other)))
 
     def __rmul__(self, other):
-        return _binary(Mul, _lift(other), self)
+        return record(Mul, (_constant(other), self))
 
     def __truediv__(self, other):
-        return _binary(Div, self, _lift(other))
+        return record(Div, (self, other if isinstance(other, Value) else _constant(other)))
 
     def __rtruediv__(self, other):
-        return _binary(Div, _lift(other), self)
+        return record(Div, (_constant(other), self))
 
     def __pow__(self, other):
         if isinstance(other, Value):
-            return _binary(Pow, self, other)
-        return _unary(Power, self, (_as_data(other, "the exponent"),))
+            return record(Pow, (self, other))
+        return record(Power, (self,), (as_data(other, "the exponent"),))
 
     def __rpow__(self, other):
-        return _binary(Pow, _lift(other), self)
+        return record(Pow, (_constant(other), self))
 
     def __neg__(self):
         return self * -1.0
 
+    def __pos__(self):
+        return self
+
     def __matmul__(self, other):
-        return _binary(MatMul, self, _lift(other))
+        return record(MatMul, (self, other if isinstance(other, Value) else _constant(other)))
 
     def __rmatmul__(self, other):
-        return _binary(MatMul, _lift(other), self)
+        return record(MatMul, (_constant(other), self))
 
     # -- functions ---------------------------------------------------------------------------
 
     def exp(self):
-        return _unary(Exp, self)
+        return record(Exp, (self,))
 
     def log(self):
-        return _unary(Log, self)
+        return record(Log, (self,))
 
     def tanh(self):
-        return _unary(Tanh, self)
+        return record(Tanh, (self,))
 
     def sigmoid(self):
-        return _unary(Sigmoid, self)
+        return record(Sigmoid, (self,))
 
     def relu(self):
-        return _unary(Relu, self)
+        return record(Relu, (self,))
+
+    def where(self, condition, other) -> Value:
+        """``self`` where ``condition`` holds, else ``other``, as ``torch.where(c, self, other)``.
+
+        ``condition`` is plain data (bools, or numbers read as nonzero): no gradient flows
+        through it, and each side's gradient is masked, so an inf on the other side stays out.
+        """
+        condition = np.asarray(condition._data if isinstance(condition, Value) else condition)
+        condition = condition.astype(bool)
+        cond = bool(condition) if condition.ndim == 0 else condition
+        other = other if isinstance(other, Value) else _constant(other)
+        return record(Where, (self, other), (cond,))
 
     # -- shapes and reductions ---------------------------------------------------------------
 
     def sum(self, axis=None, keepdims: bool = False):
-        return _unary(Sum, self, (_axis(axis), keepdims))
+        return record(Sum, (self,), (axis_argument(axis), keepdims))
 
     def mean(self, axis=None, keepdims: bool = False):
         total = self.sum(axis, keepdims)  # first, so a bad axis gets numpy's own error
@@ -263,58 +344,37 @@ class Value:
     def reshape(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return _unary(Reshape, self, (shape,))
+        return record(Reshape, (self,), (shape,))
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        return _unary(Transpose, self, (axes or tuple(reversed(range(self.ndim))),))
+        return record(Transpose, (self,), (axes or tuple(reversed(range(self.ndim))),))
 
     @property
     def T(self):
         return self.transpose()
 
     def __getitem__(self, index):
-        if type(self.data) is float:
+        if type(self._data) is float:
             raise TypeError("a scalar Value cannot be indexed")
-        return _unary(GetItem, self, (_index(index),))
+        return record(GetItem, (self,), (index_argument(index, Value),))
 
-
-def _axis(axis):
-    """An axis argument in the form numpy takes: None, an int, or a tuple of ints."""
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
-def _index(index):
-    """An index with any Values in it replaced by their data, as integer positions.
-
-    A Value holds float64, so it can only stand for positions; a mask of True/False would read
-    as positions 1 and 0, so pass a mask as a numpy bool array instead.
-    """
-    if isinstance(index, tuple):
-        return tuple(_index(i) for i in index)
-    if isinstance(index, Value):
-        positions = np.asarray(index.data)
-        if not np.array_equal(positions, np.floor(positions)):
-            raise TypeError("a Value used as an index must hold whole numbers, "
-                            f"not {_short(index.data)}")
-        return positions.astype(np.intp)
-    return index
+    def _scatter_add(self, shape: tuple, index) -> Value:
+        """Zeros of ``shape`` with this Value added at ``[index]``: indexing's adjoint."""
+        return record(ScatterAdd, (self,), (tuple(shape), index))
 
 
 def apply(op: type[Op], *inputs, params: tuple = ()) -> Value:
     """Apply a primitive op, one of ``OPS`` or your own ``Op`` subclass, to Values or numbers.
 
-    ``params`` are plain values handed to ``forward`` and ``backward`` after the inputs' data
+    ``params`` are plain values handed to ``forward`` and the rules after the inputs' data
     (an axis, a shape). Plain numbers among ``inputs`` become constants.
     """
-    inputs = tuple(_lift(v) for v in inputs)
+    inputs = tuple(v if isinstance(v, Value) else _constant(v) for v in inputs)
     if not inputs:
         raise ValueError(f"apply({op.__name__}) needs at least one input")
-    data = engine.settle(op.forward(*[v.data for v in inputs], *params))
-    if engine._grad_enabled and any(v.requires_grad for v in inputs):
-        return _node(data, True, op, inputs, tuple(params))
-    return _node(data, False, None, (), ())
+    return record(op, inputs, tuple(params))
 
 
 def stack(values: Iterable) -> Value:
@@ -326,3 +386,6 @@ def zero_grad(values: Iterable[Value]) -> None:
     """Reset the gradient of each Value to zero (``model.zero_grad()`` for a list)."""
     for value in values:
         value._grad = None
+
+
+__all__ = ["Value", "apply", "record", "stack", "zero_grad"]

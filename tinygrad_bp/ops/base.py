@@ -1,41 +1,103 @@
-"""The base of every primitive op, its registry, and the scalar-or-array helpers ops share."""
+"""The base of every primitive op, its registry, and the helpers its rules are written with.
+
+A rule is written once and runs on three kinds of operand: a Python float, a float64 numpy
+array, and a ``Value``. Plain backward hands it data, so it costs plain arithmetic; a gradient
+asked for with ``create_graph=True`` hands it Values, so the same lines build graph nodes and
+the gradient can be differentiated again. Operators (``+ - * / ** @``, indexing) already work
+on all three; the helpers below do the rest, choosing ``math``, ``numpy`` or the Value's own
+method by type.
+"""
 
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
 OPS: dict[str, type[Op]] = {}
 """Every primitive op by name, so tests can enumerate them and drawings can explain them."""
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
 
 class Op:
-    """Base class of a primitive op; subclasses register themselves in ``OPS`` by ``name``."""
+    """Base class of a primitive op; each subclass registers itself in ``OPS`` by its ``name``.
+
+    A subclass sets ``name`` (unique: a second class under a taken name is an error),
+    ``symbol`` (a drawing's label), ``formula`` and ``derivatives`` (the maths drawings print,
+    e.g. ``"y = a * b"`` and ``("da = g * b", "db = g * a")``), and defines ``forward`` and
+    either one rule per input (``da``, ``db``, ... each returning that input's gradient, so an
+    input that needs none costs nothing) or one ``backward`` returning every input's gradient.
+    """
 
     name = ""
     symbol = ""  # how a drawing labels the node, e.g. "+" or "exp"
+    formula = ""  # e.g. "y = a * b"
+    derivatives: tuple[str, ...] = ()  # one rule per input, e.g. ("da = g * b", "db = g * a")
+    _rules: tuple | None = None  # the per-input rules da, db, ...; None for an op with backward
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("name"):
+            raise TypeError(
+                f"op class {cls.__qualname__} needs a name of its own (name = '...'): it "
+                + (f"would replace OPS[{cls.name!r}]" if cls.name else "has none"))
+        taken = OPS.get(cls.name)
+        if taken is not None and _where(taken) != _where(cls):
+            raise TypeError(f"an op named {cls.name!r} is already registered ({_where(taken)}); "
+                            f"give {cls.__qualname__} another name")
+        defines_backward = any("backward" in k.__dict__ for k in cls.__mro__[:-2])
+        cls._rules = None if defines_backward else _per_input_rules(cls)
         OPS[cls.name] = cls
 
     @classmethod
+    def backward(cls, g, y, *inputs_and_params) -> tuple:
+        """Every input's gradient, in input order, from the per-input rules ``da``, ``db``, ..."""
+        if not cls._rules:
+            raise NotImplementedError(f"op {cls.name!r} has no backward rule: define backward "
+                                      "or one rule per input (da, db, ...)")
+        return tuple(rule(g, y, *inputs_and_params) for rule in cls._rules)
+
+    @classmethod
     def rules(cls) -> tuple[str, list[str]]:
-        """The docstring split into the forward formula and one derivative formula per input.
+        """The forward formula and one derivative formula per input, as drawings print them.
 
-        The docstring reads ``y = <forward>;  da = <rule>,  db = <rule>``; an op without one
-        (your own, say) still draws, with its name for the formula and no rule on its edges.
+        An op without them (your own, say) still draws: its name stands for the formula and its
+        edges say that no rule is written.
         """
-        doc = (cls.__doc__ or "").strip() or f"y = {cls.name or cls.__name__}(...)"
-        forward, _, backward = doc.partition(";")
-        # a comma starts the next rule only where a "dx =" follows it
-        parts = [part.strip() for part in re.split(r",\s+(?=d\w*\s*=)", backward)]
-        return forward.strip(), [part for part in parts if part] or ["(no rule written)"]
+        return (cls.formula or f"y = {cls.name}(...)",
+                list(cls.derivatives) or ["(no rule written)"])
 
 
-# -- scalar-or-array helpers: the same maths for a float and for an array ---------------------
+def _where(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _per_input_rules(cls) -> tuple:
+    rules = []
+    for letter in _LETTERS:
+        rule = getattr(cls, "d" + letter, None)
+        if rule is None:
+            break
+        rules.append(rule)
+    return tuple(rules)
+
+
+# -- helpers: the same maths for a float, an array and a Value --------------------------------
+
+def is_data(x) -> bool:
+    """True for plain data (a number or an array), False for a Value."""
+    return isinstance(x, (float, int, np.ndarray, np.generic))
+
+
+def data_of(x):
+    """The numbers in ``x``: a condition computed from them carries no gradient."""
+    return x if is_data(x) else x.data
+
+
+def shape_of(x) -> tuple:
+    return getattr(x, "shape", ())  # a Python number has no shape: it is a scalar
+
 
 def exp(a):
     if type(a) is float:
@@ -43,8 +105,7 @@ def exp(a):
             return math.exp(a)
         except OverflowError:
             return math.inf
-    with np.errstate(over="ignore"):
-        return np.exp(a)
+    return np.exp(a) if is_data(a) else a.exp()
 
 
 def log(a):
@@ -52,8 +113,7 @@ def log(a):
         if a > 0.0:
             return math.log(a)
         return -math.inf if a == 0.0 else math.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(a)
+    return np.log(a) if is_data(a) else a.log()
 
 
 def div(a, b):
@@ -75,18 +135,67 @@ def power(a, b):
         # Python answered complex or raised, where numpy answers nan or inf
         with np.errstate(all="ignore"):
             return float(np.power(np.float64(a), b))
-    return np.power(a, b)
+    return np.power(a, b) if is_data(a) and is_data(b) else a ** b
+
+
+def where(condition, a, b):
+    """``a`` where ``condition`` holds, else ``b``; the condition (from data) gets no gradient.
+
+    Masking, unlike multiplying by 0 or 1, keeps an inf or nan on the other side out.
+    """
+    if is_data(a) and is_data(b):
+        if type(condition) is bool and type(a) is float and type(b) is float:
+            return a if condition else b
+        return np.where(condition, a, b)
+    if is_data(a):
+        return b.where(np.logical_not(condition), a)
+    return a.where(condition, b)
+
+
+def reshape(a, shape: tuple):
+    return np.reshape(a, shape) if is_data(a) else a.reshape(shape)
+
+
+def transpose(a, axes: tuple):
+    return np.transpose(a, axes) if is_data(a) else a.transpose(axes)
+
+
+def swap_last_axes(a):
+    if type(a) is np.ndarray:
+        return a.swapaxes(-1, -2)
+    axes = list(range(a.ndim))
+    axes[-2:] = axes[:-3:-1]
+    return a.transpose(tuple(axes))
+
+
+def broadcast_to(a, shape: tuple):
+    """``a`` copied along new or length-1 axes to ``shape``: the adjoint of a sum."""
+    if is_data(a):
+        return np.zeros(shape) + a  # faster than np.broadcast_to for small arrays, and writable
+    return a + np.zeros(shape)
+
+
+def scatter_add(a, shape: tuple, index):
+    """Zeros of ``shape`` with ``a`` added at ``[index]``: the adjoint of indexing."""
+    if not is_data(a):
+        return a._scatter_add(shape, index)
+    out = np.zeros(shape)
+    np.add.at(out, index, a)  # add.at, not +=, so a repeated index collects every a
+    return out
+
+
+def kept_shape(shape: tuple, axis) -> tuple:
+    """``shape`` with the summed ``axis`` (an int or a tuple) kept as length 1."""
+    axes = {ax % len(shape) for ax in ((axis,) if isinstance(axis, int) else axis)}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
 def positive(a):
-    """1.0 where a > 0, else 0.0: the slope of relu."""
+    """1.0 where a > 0, else 0.0, as a constant (from the data): the slope of relu."""
+    a = data_of(a)
     if type(a) is float:
         return 1.0 if a > 0.0 else 0.0
     return (a > 0.0).astype(np.float64)
-
-
-def swap_last_axes(x):
-    return x.swapaxes(-1, -2)
 
 
 def largest(a, axis):
@@ -96,4 +205,4 @@ def largest(a, axis):
     and log-softmax do not move when every input moves by the same amount), so, like
     ``positive``, it carries no gradient.
     """
-    return a.max(axis=axis, keepdims=True)  # the method: np.max's dispatch costs as much again
+    return data_of(a).max(axis=axis, keepdims=True)  # the method: np.max's dispatch costs more

@@ -28,6 +28,7 @@ class HalfSquaredError(Op):
     # less bookkeeping. da = -(b - a) exactly, so -dE/da through a sigmoid is the tutorial's
     # delta to the last bit.
     name, symbol = "half_squared_error", "½Σ(b−a)²"
+    formula, derivatives = "y = sum((b - a) ** 2) / 2", ("da = g * (a - b)", "db = g * (b - a)")
 
     @staticmethod
     def forward(a, b):
@@ -36,8 +37,12 @@ class HalfSquaredError(Op):
         return (squares.sum() if type(squares) is np.ndarray else squares) * 0.5
 
     @staticmethod
-    def backward(g, y, a, b):
-        return g * (a - b), g * (b - a)
+    def da(g, y, a, b):
+        return g * (a - b)
+
+    @staticmethod
+    def db(g, y, a, b):
+        return g * (b - a)
 
 
 class LogSoftmax(Op):
@@ -47,6 +52,7 @@ class LogSoftmax(Op):
     # Subtracting the largest entry first keeps exp from overflowing (finite at a = ±1000) and
     # the sum at least 1, so log never sees 0.
     name, symbol = "log_softmax", "log softmax"
+    formula, derivatives = "y = a - log(sum(exp(a), axis))", ("da = g - exp(y) * sum(g, axis)",)
 
     @staticmethod
     def forward(a, axis):
@@ -76,6 +82,7 @@ class CrossEntropy(Op):
     # (one-hot, or class probabilities). Written in the order the composition
     # -(b * log(a)).sum(-1).mean() computes it, so its numbers are that composition's.
     name, symbol = "cross_entropy", "−Σb·log a"
+    formula, derivatives = "y = -sum(b * log(a)) / n", ("da = -g * b / a / n",)
 
     @staticmethod
     def forward(a, b):
@@ -96,6 +103,8 @@ class CrossEntropyWithLogits(Op):
     # total, 1 for one-hot rows, which makes da the familiar (softmax(a) - b) / n. One node for
     # log-softmax and cross-entropy together: a training step walks one node, not a dozen.
     name, symbol = "cross_entropy_with_logits", "CE(softmax a, b)"
+    formula = "y = -sum(b * log_softmax(a)) / n"
+    derivatives = ("da = g * (softmax(a) * sum(b) - b) / n",)
 
     @staticmethod
     def forward(a, b):
@@ -123,6 +132,8 @@ class BinaryCrossEntropy(Op):
     # da is finite too (about ±1e12 at a wrong 0 or 1, 0 at a right one). That da is torch's,
     # not the slope of the clamped loss (which is 0 where the clamp bites).
     name, symbol = "binary_cross_entropy", "BCE"
+    formula = "y = -mean(b * log(a) + (1 - b) * log(1 - a))"
+    derivatives = ("da = g * (a - b) / (a * (1 - a)) / n",)
 
     @staticmethod
     def forward(a, b):
@@ -147,6 +158,8 @@ class BinaryCrossEntropyWithLogits(Op):
     # finite at a = ±1000. The same as max(a, 0) - a * b + log(1 + exp(-|a|)), arranged as
     # torch arranges it so that infinite scores give torch's answers (nan where it has nan).
     name, symbol = "binary_cross_entropy_with_logits", "BCE(σ a, b)"
+    formula = "y = mean((1 - b) * a - log(sigmoid(a)))"
+    derivatives = ("da = g * (sigmoid(a) - b) / n",)
 
     @staticmethod
     def forward(a, b):

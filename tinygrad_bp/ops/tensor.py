@@ -1,38 +1,51 @@
-"""Operations on whole arrays: products, reductions and changes of shape."""
+"""Operations on whole arrays: products, reductions, changes of shape, indexing and its adjoint."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, swap_last_axes
+from .base import (Op, broadcast_to, kept_shape, reshape, scatter_add, shape_of, swap_last_axes,
+                   transpose)
 
 
 class MatMul(Op):
     """y = a @ b;  da = g @ b.T,  db = a.T @ g"""
 
     name, symbol = "matmul", "@"
+    formula, derivatives = "y = a @ b", ("da = g @ b.T", "db = a.T @ g")
 
     @staticmethod
     def forward(a, b):
         return a @ b
 
+    # A 1-d operand is a row (on the left) or a column (on the right) whose new axis numpy
+    # drops from y; put it back, use the 2-d rule, then drop it again.
     @staticmethod
-    def backward(g, y, a, b):
-        # A 1-d operand is a row (on the left) or a column (on the right) whose new axis
-        # numpy drops from y; put it back, use the 2-d rule, then drop it again.
+    def da(g, y, a, b):
         if a.ndim == 1 and b.ndim == 1:
-            return g * b, g * a
+            return g * b
         if a.ndim == 1:
-            return (b @ g[..., None])[..., 0], a[:, None] * g[..., None, :]
+            return (b @ g[..., None])[..., 0]
         if b.ndim == 1:
-            return g[..., None] * b, (swap_last_axes(a) @ g[..., None])[..., 0]
-        return g @ swap_last_axes(b), swap_last_axes(a) @ g
+            return g[..., None] * b
+        return g @ swap_last_axes(b)
+
+    @staticmethod
+    def db(g, y, a, b):
+        if a.ndim == 1 and b.ndim == 1:
+            return g * a
+        if a.ndim == 1:
+            return a[:, None] * g[..., None, :]
+        if b.ndim == 1:
+            return (swap_last_axes(a) @ g[..., None])[..., 0]
+        return swap_last_axes(a) @ g
 
 
 class Sum(Op):
     """y = sum(a, axis);  da = g copied back along the summed axes"""
 
     name, symbol = "sum", "sum"
+    formula, derivatives = "y = sum(a, axis)", ("da = g copied back along the summed axes",)
 
     @staticmethod
     def forward(a, axis, keepdims):
@@ -41,62 +54,81 @@ class Sum(Op):
         return np.sum(a, axis=axis, keepdims=keepdims)
 
     @staticmethod
-    def backward(g, y, a, axis, keepdims):
+    def da(g, y, a, axis, keepdims):
+        shape = shape_of(a)
         if axis is not None and not keepdims:
-            g = np.expand_dims(g, axis)
-        shape = a.shape if type(a) is np.ndarray else ()
-        return (np.zeros(shape) + g,)  # faster than np.broadcast_to for small arrays
+            g = reshape(g, kept_shape(shape, axis))
+        return broadcast_to(g, shape)
 
 
 class Reshape(Op):
     """y = reshape(a, shape);  da = reshape(g, a.shape)"""
 
     name, symbol = "reshape", "reshape"
+    formula, derivatives = "y = reshape(a, shape)", ("da = reshape(g, a.shape)",)
 
     @staticmethod
     def forward(a, shape):
         return np.reshape(a, shape)
 
     @staticmethod
-    def backward(g, y, a, shape):
-        return (np.reshape(g, np.shape(a)),)
+    def da(g, y, a, shape):
+        return reshape(g, shape_of(a))
 
 
 class Transpose(Op):
     """y = transpose(a, axes);  da = transpose(g, inverse of axes)"""
 
     name, symbol = "transpose", "T"
+    formula, derivatives = "y = transpose(a, axes)", ("da = transpose(g, inverse of axes)",)
 
     @staticmethod
     def forward(a, axes):
         return np.transpose(a, axes)
 
     @staticmethod
-    def backward(g, y, a, axes):
+    def da(g, y, a, axes):
         # argsort inverts a permutation written with axes >= 0; numpy also takes -1 for the last
-        return (np.transpose(g, np.argsort([axis % np.ndim(a) for axis in axes])),)
+        ndim = len(shape_of(a))
+        return transpose(g, tuple(int(i) for i in np.argsort([axis % ndim for axis in axes])))
 
 
 class GetItem(Op):
     """y = a[index];  da = zeros like a, with g added at [index]"""
 
     name, symbol = "getitem", "[]"
+    formula, derivatives = "y = a[index]", ("da = zeros like a, with g added at [index]",)
 
     @staticmethod
     def forward(a, index):
         return a[index]
 
     @staticmethod
-    def backward(g, y, a, index):
-        da = np.zeros(np.shape(a))
-        np.add.at(da, index, g)  # add.at, not +=, so a repeated index collects every g
-        return (da,)
+    def da(g, y, a, index):
+        return scatter_add(g, shape_of(a), index)
+
+
+class ScatterAdd(Op):
+    """y = zeros(shape), with a added at [index];  da = g[index]"""
+
+    # The adjoint of indexing, as a primitive so that an indexing's gradient has a gradient.
+    name, symbol = "scatter_add", "[]+="
+    formula, derivatives = "y = zeros(shape), with a added at [index]", ("da = g[index]",)
+
+    @staticmethod
+    def forward(a, shape, index):
+        return scatter_add(a, shape, index)
+
+    @staticmethod
+    def da(g, y, a, shape, index):
+        return g[index]
 
 
 class Stack(Op):
     """y = stack(a_0, ..., a_n);  da_i = g[i]"""
 
     name, symbol = "stack", "stack"
+    formula, derivatives = "y = stack(a_0, ..., a_n)", ("da_i = g[i]",)
 
     @staticmethod
     def forward(*inputs):

@@ -1,17 +1,14 @@
 """The backward pass as a list of steps, one per ``+=``: what walk-throughs and frames show.
 
-``backward_steps`` replays ``engine.backward`` without changing the graph: the same order
-(reverse topological), the same calls to each op's ``backward``, the same broadcast reduction
-and the same starting point (leaves keep what earlier passes accumulated, interior nodes
-start from zero). The tests check that its totals equal the engine's gradients.
+The steps are recorded by the engine's own walk (``engine.backward`` with a hook), so they are
+its order, its calls to the rules and its sums by construction: there is no second walk to
+keep in step with the first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from .. import engine
 from .labels import is_scalar
@@ -37,49 +34,35 @@ class Step:
 
 
 def op_gradients(node, g) -> tuple:
-    """The op's backward at ``node`` for upstream gradient ``g``, called as the engine calls it."""
-    return node._op.backward(g, node.data, *[p.data for p in node._parents], *node._args)
-
-
-def _ones_like(data):
-    return 1.0 if type(data) is float else np.ones(np.shape(data))
-
-
-def _fit(grad, data):
-    """The engine's own shaping of a gradient to its input (a float for a float)."""
-    if type(grad) is not float or type(data) is not float:
-        return engine._fit(grad, data)
-    return grad
+    """The op's rules at ``node`` for upstream gradient ``g``, one gradient per input."""
+    return node._op.backward(g, node._data, *[p._data for p in node._parents], *node._args)
 
 
 def backward_steps(root) -> list[Step]:
     """Every step ``root.backward()`` would take, in its order, without changing any gradient."""
-    if np.size(root.data) != 1:
-        raise ValueError(f"backward() needs a Value holding one element, not shape "
-                         f"{np.shape(root.data)}; reduce it first, e.g. y.sum()")
-    seed = _ones_like(root.data)
-    before = root._grad if root._op is None else None
-    after = seed if before is None else before + seed
-    steps = [Step(1, root, upstream=seed, contribution=seed, before=before, after=after)]
-    if root._op is None:
-        return steps
-    grads = {id(n): (n._grad if n._op is None else None) for n in engine.topological_order(root)}
-    grads[id(root)] = seed
-    for node in reversed(engine.topological_order(root, leaves=False)):
-        g = grads[id(node)]
-        if g is None:  # cannot happen in a connected graph; kept so a bug shows as a gap
-            continue
-        contributions = op_gradients(node, g)
-        scalar = all(is_scalar(p.data) for p in node._parents) and is_scalar(node.data)
-        locals_ = op_gradients(node, 1.0) if scalar else (None,) * len(node._parents)
-        for slot, (parent, grad) in enumerate(zip(node._parents, contributions)):
-            if not parent.requires_grad:
-                continue
-            reduced = np.shape(grad) != np.shape(parent.data)
-            grad = _fit(grad, parent.data)
-            current = grads[id(parent)]
-            new = grad if current is None else current + grad
-            grads[id(parent)] = new
-            steps.append(Step(len(steps) + 1, parent, node, slot, g, locals_[slot], grad,
-                              current, new, reduced))
+    return record_steps(root, keep=False)
+
+
+def record_steps(root, keep: bool) -> list[Step]:
+    """Run ``root``'s backward pass and note each step; ``keep=False`` puts every grad back."""
+    saved = [] if keep else [(node, node._grad) for node in engine.topological_order(root)]
+    steps: list[Step] = []
+
+    def note(child, parent, grad, slot, summed):
+        before = parent._grad
+        after = grad if before is None else before + grad
+        if child is None:
+            steps.append(Step(1, parent, upstream=grad, contribution=grad, before=before,
+                              after=after))
+            return
+        scalar = is_scalar(child._data) and all(is_scalar(p._data) for p in child._parents)
+        local = op_gradients(child, 1.0)[slot] if scalar else None
+        steps.append(Step(len(steps) + 1, parent, child, slot, child._grad, local, grad, before,
+                          after, summed))
+
+    try:
+        engine.backward(root, hook=note)
+    finally:
+        for node, grad in saved:
+            node._grad = grad
     return steps

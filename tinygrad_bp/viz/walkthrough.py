@@ -17,7 +17,7 @@ from .graph import build_graph
 from .labels import is_number, is_scalar, node_names, number, term, value_text
 from .page import frames_page
 from .render import check_size
-from .steps import Step, backward_steps
+from .steps import Step, backward_steps, record_steps
 
 
 def describe(step: Step, total: int, names: dict[int, str]) -> str:
@@ -57,9 +57,8 @@ def explain_backward(value, file: TextIO | None = None) -> list[str]:
     The numbers are the engine's own: each node's last line ends with its final ``.grad``.
     """
     names = node_names(engine.topological_order(value))
-    steps = backward_steps(value)
+    steps = record_steps(value, keep=True)  # the real backward pass, told as it runs
     lines = [describe(step, len(steps), names) for step in steps]
-    value.backward()
     out = sys.stdout if file is None else file
     for line in lines:
         print(line, file=out)
