@@ -456,3 +456,103 @@ def test_second_derivatives_match_central_differences_of_the_first(op, f, inputs
         got = [np.asarray(g.data) for g in tg.grad(along, values, allow_unused=True)]
     for i, (h, e) in enumerate(zip(got, expected)):
         np.testing.assert_allclose(h, e, rtol=1e-5, atol=1e-6, err_msg=f"input {i}")
+
+
+@pytest.fixture
+def cut_square():
+    """A test-only op y = a^2 whose rule computes on .data: right first, its own slope lost."""
+    class CutSquare(Op):
+        name, symbol = "cut_square_for_tests", "a²?"
+        formula, derivatives = "y = a * a", ("da = g * 2 * a.data  (cuts the graph on purpose)",)
+
+        @staticmethod
+        def forward(a):
+            return a * a
+
+        @staticmethod
+        def da(g, y, a):
+            return g * 2.0 * (a.data if isinstance(a, tg.Value) else a)
+
+    yield CutSquare
+    del OPS["cut_square_for_tests"]
+
+
+def test_gradgradcheck_catches_a_rule_whose_own_derivative_is_lost(cut_square):
+    x = tg.Value(np.array([1.5, -0.5]), label="x")
+    f = lambda a: (tg.apply(cut_square, a) * np.array([1.0, 3.0])).sum()  # noqa: E731
+    assert tg.gradcheck(f, x) is True  # the first derivative is right: 2 x w
+    with pytest.raises(tg.GradcheckError) as caught:
+        tg.gradgradcheck(f, x)
+    found = re.fullmatch(
+        r"gradgradcheck: the second derivative d²f/d\(input 0 \('x'\)\)d\(input 0 \('x'\)\) at "
+        r"element \(1,\) of input 0 \('x'\) and element \(1,\) of input 0 \('x'\) is wrong: "
+        r"analytic (\S+), numeric (\S+) \(difference (\S+), allowed (\S+)\)", str(caught.value))
+    assert found, str(caught.value)
+    # d²/dx² of w x² is 2 w: 6 for the second element; the cut rule gives 0
+    assert float(found[1]) == 0.0 and float(found[2]) == pytest.approx(6.0, abs=1e-4)
+
+
+def test_gradgradcheck_names_a_mixed_second_derivative():
+    # y = a * b²: db = 2 g a b, written here on a's data, so d(db)/da (= 2 b) is lost
+    class CutInA(Op):
+        name, symbol = "cut_in_a_for_tests", "ab²?"
+
+        @staticmethod
+        def forward(a, b):
+            return a * b * b
+
+        @staticmethod
+        def da(g, y, a, b):
+            return g * b * b
+
+        @staticmethod
+        def db(g, y, a, b):
+            return g * 2.0 * (a.data if isinstance(a, tg.Value) else a) * b
+
+    try:
+        a = tg.Value(np.array([1.0, 2.0]), label="a")
+        b = tg.Value(3.0, label="b")
+        with pytest.raises(tg.GradcheckError) as caught:
+            tg.gradgradcheck(lambda a, b: tg.apply(CutInA, a, b).sum(), a, b)
+        found = re.fullmatch(
+            r"gradgradcheck: the second derivative d²f/d\(input 1 \('b'\)\)d\(input 0 \('a'\)\) "
+            r"at element \(0,\) of input 0 \('a'\) is wrong: analytic (\S+), numeric (\S+) .*",
+            str(caught.value))
+        assert found, str(caught.value)
+        assert float(found[1]) == 0.0 and float(found[2]) == pytest.approx(2 * 3.0, abs=1e-4)
+    finally:
+        del OPS["cut_in_a_for_tests"]
+
+
+def test_a_rule_written_with_numpy_functions_says_why_it_cannot_give_a_second_derivative():
+    class Softplus(Op):
+        name, symbol = "softplus_numpy_for_tests", "softplus"
+
+        @staticmethod
+        def forward(a):
+            return np.logaddexp(0.0, a)
+
+        @staticmethod
+        def backward(g, y, a):
+            return (g / (1.0 + np.exp(-a)),)  # np.exp refuses a Value
+
+    class Masked(Op):
+        name, symbol = "masked_numpy_for_tests", "mask"
+
+        @staticmethod
+        def forward(a):
+            return np.where(a > 0, a, 0.0)
+
+        @staticmethod
+        def da(g, y, a):
+            return np.where(np.asarray(a) > 0, g, 0.0)  # would silently use the data
+
+    try:
+        x = tg.Value(np.array([0.5, -1.0]))
+        assert tg.gradcheck(lambda a: tg.apply(Softplus, a).sum(), x) is True
+        for op in (Softplus, Masked):
+            with pytest.raises(TypeError, match=rf"op '{op.name}': its backward does not run on "
+                                                r"Values, which a gradient of a gradient needs"):
+                tg.grad(tg.apply(op, x).sum(), [x], create_graph=True)
+    finally:
+        del OPS["softplus_numpy_for_tests"], OPS["masked_numpy_for_tests"]

@@ -40,7 +40,7 @@ class Op:
         super().__init_subclass__(**kwargs)
         if not cls.__dict__.get("name"):
             raise TypeError(
-                f"op class {cls.__qualname__} needs a name of its own (name = '...'): it "
+                f"op class {cls.__name__} needs a name of its own (name = '...'): it "
                 + (f"would replace OPS[{cls.name!r}]" if cls.name else "has none"))
         taken = OPS.get(cls.name)
         if taken is not None and _where(taken) != _where(cls):
@@ -125,6 +125,7 @@ def div(a, b):
 
 
 def power(a, b):
+    """``a ** b`` as C's ``pow`` answers, for floats and arrays alike (and PyTorch's ``a ** b``)."""
     if type(a) is float and type(b) is float:
         try:
             result = a ** b
@@ -135,7 +136,28 @@ def power(a, b):
         # Python answered complex or raised, where numpy answers nan or inf
         with np.errstate(all="ignore"):
             return float(np.power(np.float64(a), b))
-    return np.power(a, b) if is_data(a) and is_data(b) else a ** b
+    if not (is_data(a) and is_data(b)):
+        return a ** b
+    if type(b) is float:  # an array exponent keeps numpy off its sqrt shortcut for b = 0.5
+        b = np.array([b]) if np.ndim(a) else b
+    return np.power(a, b)
+
+
+def power_number(a, k):
+    """``a ** k`` for a plain-number exponent as PyTorch computes it: ``k = 0.5`` is ``sqrt(a)``
+    and ``k = -0.5`` is ``1 / sqrt(a)`` (so ``(-0.0) ** 0.5`` is -0.0 and ``(-inf) ** 0.5`` nan)."""
+    if not is_data(a):
+        return a ** k
+    if type(k) is float and abs(k) == 0.5:
+        root = sqrt(a)
+        return root if k > 0.0 else div(1.0, root)
+    return power(a, k)
+
+
+def sqrt(a):
+    if type(a) is float:
+        return math.sqrt(a) if a >= 0.0 else math.nan if a == a else a
+    return np.sqrt(a)
 
 
 def where(condition, a, b):

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .base import Op, data_of, div, exp, log, power, where
+from .base import Op, data_of, div, exp, log, power, power_number, where
 
 
 class Add(Op):
@@ -98,7 +98,7 @@ class Power(Op):
 
     @staticmethod
     def forward(a, k):
-        return power(a, k)
+        return power_number(a, k)
 
     @staticmethod
     def da(g, y, a, k):
@@ -107,7 +107,7 @@ class Power(Op):
                 return g * (2.0 * a)
             if k == 0.0:  # the slope of a constant is 0, whatever g is (inf, nan): PyTorch's
                 return 0.0
-        return where(k == 0.0, 0.0, g * (k * power(a, k - 1.0)))
+        return where(k == 0.0, 0.0, g * (k * power_number(a, k - 1.0)))
 
 
 class Pow(Op):
