@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import engine
+from ..grad_mode import restore, silence
 
 ROUNDING = 8 * np.finfo(np.float64).eps
 """The relative rounding a forward's outputs may carry (sums of many terms carry some)."""
@@ -18,7 +19,11 @@ ROUNDING = 8 * np.finfo(np.float64).eps
 
 def op_forward(node, inputs: list):
     """The node's op run forward on ``inputs`` (data), with the node's plain parameters."""
-    return node._op.forward(*inputs, *node._args)
+    token = silence()  # inf and nan are answers, as in the engine's own calls
+    try:
+        return node._op.forward(*inputs, *node._args)
+    finally:
+        restore(token)
 
 
 def op_backward(node, g, out, inputs: list, name: str) -> list:
@@ -27,7 +32,11 @@ def op_backward(node, g, out, inputs: list, name: str) -> list:
     ``None`` for an input that needs no gradient (a constant): the engine never uses it. A
     rule that returns too few gradients, or one of the wrong shape, is named with its node.
     """
-    grads = tuple(node._op.backward(g, out, *inputs, *node._args))
+    token = silence()
+    try:
+        grads = tuple(node._op.backward(g, out, *inputs, *node._args))
+    finally:
+        restore(token)
     where = f"check_graph: the backward of op {node._op.name!r} at node {name}"
     if len(grads) != len(inputs):
         raise ValueError(f"{where} returned {len(grads)} gradients for {len(inputs)} inputs")
