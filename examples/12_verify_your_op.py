@@ -18,6 +18,7 @@ class Softplus(tg.Op):
     """y = log(1 + exp(a));  da = g * sigmoid(a)"""
 
     name, symbol = "softplus", "softplus"
+    formula, derivatives = "y = log(1 + exp(a))", ("da = g * sigmoid(a)",)
 
     @staticmethod
     def forward(a):
@@ -32,6 +33,7 @@ class SlippedSoftplus(Softplus):
     """y = log(1 + exp(a));  da = g * sigmoid(a) * (1 - sigmoid(a))  (wrong: sigmoid's slope)"""
 
     name = "softplus_slipped"
+    derivatives = ("da = g * sigmoid(a) * (1 - sigmoid(a))",)
 
     @staticmethod
     def backward(g, y, a):

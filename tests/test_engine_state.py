@@ -255,3 +255,23 @@ def test_tolerances_must_be_numbers_at_least_zero():
         tg.gradgradcheck(lambda a: a * a, tg.Value(1.0), rtol=math.nan)
     with pytest.raises(ValueError, match=r"numerical_gradient: eps must be"):
         tg.numerical_gradient(lambda a: a * a, (tg.Value(1.0),), 0, eps=0.0)
+
+
+# -- work nobody needs is not done ---------------------------------------------------------------
+
+def test_an_input_that_needs_no_gradient_gets_none_computed(monkeypatch):
+    # X @ W for a batch X of data: only W's rule (X.T @ g) may run, not X's (g @ W.T)
+    matmul = tg.OPS["matmul"]
+    calls = []
+    rules = tuple((lambda rule, k: lambda *args: calls.append(k) or rule(*args))(rule, k)
+                  for k, rule in enumerate(matmul._rules))
+    monkeypatch.setattr(matmul, "_rules", rules)
+    X = tg.Value(np.arange(6.0).reshape(3, 2), requires_grad=False)
+    W = tg.Value(np.ones((2, 4)))
+    (X @ W).sum().backward()
+    assert calls == [1]  # db only
+    np.testing.assert_array_equal(W.grad, X.data.T @ np.ones((3, 4)))
+    calls.clear()
+    (g,) = tg.grad((X @ W).sum(), [W], create_graph=True)
+    assert calls == [1]
+    np.testing.assert_array_equal(g.data, X.data.T @ np.ones((3, 4)))

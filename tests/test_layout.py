@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_bp"
 
 ENGINE = {"value", "engine", "ops", "checks", "errors", "verify", "derivatives", "grad_mode",
-          "operands"}
+          "operands", "protocols"}
 LAYER = {**{name: "engine" for name in ENGINE}, "nn": "nn", "data": "data",
          "tutorial": "tutorial", "viz": "viz", "cli": "cli"}
 ALLOWED = {  # which layers each layer may import (besides itself)

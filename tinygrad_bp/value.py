@@ -13,7 +13,8 @@ import numpy as np
 
 from . import engine
 from .operands import OneNumber, as_data, axis_argument, index_argument
-from .grad_mode import differentiating, open_blocks, recording, restore, silence
+from .protocols import NumberProtocols
+from .grad_mode import open_blocks, recording, restore, silence
 from .ops import (Add, Div, Exp, GetItem, Log, MatMul, Mul, Op, Pow, Power, Relu, Reshape,
                   ScatterAdd, Sigmoid, Stack, Sub, Sum, Tanh, Transpose, Where)
 
@@ -93,7 +94,7 @@ def _one_number(array):
     return array.view(OneNumber) if array.size == 1 else array
 
 
-class Value:
+class Value(NumberProtocols):
     """A number or a float64 numpy array, with a gradient and a record of how it was made.
 
     >>> x = Value(2.0, label="x")
@@ -177,49 +178,6 @@ class Value:
         """The Values this one was computed from, in the op's input order."""
         return self._parents
 
-    def item(self) -> float:
-        """The single number this Value holds."""
-        return self._one("item()")
-
-    def _one(self, what: str) -> float:
-        data = self._data
-        if type(data) is float:
-            return data
-        if data.size != 1:
-            raise ValueError(f"{what} needs a Value holding one element, not shape {data.shape}")
-        return float(data.reshape(()))
-
-    # -- Python's number protocols: a one-element Value acts as its number --------------------
-
-    def __float__(self) -> float:
-        return self._one("float()")
-
-    def __int__(self) -> int:
-        return int(self._one("int()"))
-
-    def __round__(self, ndigits: int | None = None):
-        return round(self._one("round()"), ndigits)
-
-    def __bool__(self) -> bool:
-        if self.size != 1:
-            raise ValueError(f"the truth value of a Value of shape {self.shape} is ambiguous "
-                             "(as for a numpy array): use .data.any() or .data.all()")
-        return bool(self._one("bool()"))
-
-    def __format__(self, spec: str) -> str:
-        if self.size == 1:
-            return format(self._one("format()"), spec)
-        if spec:
-            raise TypeError(f"format spec {spec!r} needs a Value holding one element, not shape "
-                            f"{self.shape}; format the numbers in .data instead")
-        return str(self)
-
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        if differentiating.get():
-            raise TypeError("a rule converted a Value to a numpy array, which would cut the "
-                            "graph of a gradient of a gradient")
-        return np.array(self._data, dtype=dtype) if copy else np.asarray(self._data, dtype)
-
     def __len__(self) -> int:
         if type(self._data) is float:
             raise TypeError("len() of a scalar Value")
@@ -235,15 +193,6 @@ class Value:
             return f"Value(data={self._data!r}, grad={self.grad!r}{extra})"
         text = np.array2string(self._data, precision=4, threshold=20, separator=", ")
         return f"Value(shape={self.shape}, data={text}{extra})"
-
-    def __getstate__(self) -> dict:
-        # a walk's stamp means nothing in another process (or copy): it is not kept
-        return {name: getattr(self, name) for name in self.__slots__[:-2]}
-
-    def __setstate__(self, state: dict) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
-        self._mark = 0
 
     def backward(self) -> None:
         """Fill ``.grad`` of every Value this one depends on (see ``engine.backward``)."""

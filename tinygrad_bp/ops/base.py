@@ -165,9 +165,11 @@ def where(condition, a, b):
 
     Masking, unlike multiplying by 0 or 1, keeps an inf or nan on the other side out.
     """
+    if isinstance(condition, (bool, np.bool_)):  # one side whole, the other plain data: no op
+        chosen, other = (a, b) if condition else (b, a)
+        if is_data(other) and shape_of(other) in ((), shape_of(chosen)):
+            return chosen
     if is_data(a) and is_data(b):
-        if type(condition) is bool and type(a) is float and type(b) is float:
-            return a if condition else b
         return np.where(condition, a, b)
     if is_data(a):
         return b.where(np.logical_not(condition), a)

@@ -107,6 +107,7 @@ class Power(Op):
                 return g * (2.0 * a)
             if k == 0.0:  # the slope of a constant is 0, whatever g is (inf, nan): PyTorch's
                 return 0.0
+            return g * (k * power_number(a, k - 1.0))
         return where(k == 0.0, 0.0, g * (k * power_number(a, k - 1.0)))
 
 
