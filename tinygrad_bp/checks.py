@@ -37,7 +37,7 @@ def _central(evaluate: Callable[[], np.ndarray], x: Value, eps: float) -> np.nda
             for step in (eps, -eps):
                 moved = base.copy()
                 moved[element] += step
-                x._data = float(moved) if moved.ndim == 0 else moved
+                x.data = float(moved) if moved.ndim == 0 else moved
                 sides.append(np.asarray(evaluate(), dtype=np.float64))
             columns[element] = (sides[0] - sides[1]) / (2.0 * eps)
     finally:

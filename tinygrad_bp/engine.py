@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .grad_mode import differentiating_graph, is_grad_enabled, no_grad, restore, silence
+from .operands import OneNumber
 from .ops.base import broadcast_to, is_data, shape_of
 
 __all__ = ["backward", "is_grad_enabled", "no_grad", "recompute", "settle", "topological_order",
@@ -40,10 +41,11 @@ def topological_order(root, leaves: bool = True) -> list:
     stamp = next(_stamps)
     root._mark = stamp
     order = []
-    path = [root]  # the nodes being expanded, and below, the parents each has left to visit
-    pending = [iter(root._parents)]
-    while pending:
-        for parent in pending[-1]:
+    path = [root]  # the nodes being expanded, root first
+    pending = []  # for each of them but the last, the parents it has left to visit
+    parents = iter(root._parents)
+    while True:
+        for parent in parents:
             if parent._op is None:  # a leaf has no parents: it is placed at once
                 if leaves and parent._mark != stamp:
                     parent._mark = stamp
@@ -51,12 +53,14 @@ def topological_order(root, leaves: bool = True) -> list:
             elif parent._mark != stamp:
                 parent._mark = stamp
                 path.append(parent)
-                pending.append(iter(parent._parents))
+                pending.append(parents)
+                parents = iter(parent._parents)
                 break
         else:  # every parent of the node on top is placed: so can it be
-            pending.pop()
             order.append(path.pop())
-    return order
+            if not pending:
+                return order
+            parents = pending.pop()
 
 
 def unbroadcast(grad, shape: tuple):
@@ -103,9 +107,14 @@ def _fit(grad, data):
 
 
 def settle(data):
-    """An op's result as a Value's data: numpy scalars and 0-d arrays become Python floats."""
-    if type(data) is float or (type(data) is np.ndarray and data.ndim):
+    """An op's result as a Value's data: a Python float for a numpy scalar or a 0-d array, a
+    ``OneNumber`` for an array of one element, a plain float64 array otherwise."""
+    if type(data) is float:
         return data
+    if isinstance(data, np.ndarray) and data.ndim:
+        if data.size == 1:
+            return data if type(data) is OneNumber else data.view(OneNumber)
+        return data if type(data) is np.ndarray else data.view(np.ndarray)
     return float(data)
 
 
@@ -126,7 +135,7 @@ def recompute(order: list) -> None:
                 data = node._op.forward(parents[0]._data, parents[1]._data, *node._args)
             else:
                 data = node._op.forward(*[p._data for p in parents], *node._args)
-            node._data = data if type(data) is np.ndarray and data.ndim else settle(data)
+            node._data = data if type(data) is np.ndarray and data.size != 1 else settle(data)
     finally:
         restore(token)
 
@@ -192,9 +201,10 @@ def _walk(order: list, hook: Hook | None, graph: bool) -> None:
             elif len(parents) == 2 and rules and not args:  # the hot path, spelled out
                 a, b = parents
                 x, z, y = a._data, b._data, node._data
-                grads = (rules[0](g, y, x, z) if a.requires_grad else None,
-                         rules[1](g, y, x, z) if b.requires_grad else None)
-            elif len(parents) == 1 and rules:
+                da, db = rules  # None: the rule passes g on (an add's), so no call is made
+                grads = ((g if da is None else da(g, y, x, z)) if a.requires_grad else None,
+                         (g if db is None else db(g, y, x, z)) if b.requires_grad else None)
+            elif len(parents) == 1 and rules and rules[0] is not None:
                 grads = (rules[0](g, node._data, parents[0]._data, *args),)
             else:
                 grads = _gradients(op, rules, g, node._data, parents, args,
@@ -229,8 +239,8 @@ def _walk(order: list, hook: Hook | None, graph: bool) -> None:
 def _gradients(op, rules, g, y, parents: tuple, args: tuple, inputs: tuple) -> tuple:
     """Each input's gradient at a node, None for an input that needs none (not computed)."""
     if rules:
-        return tuple([rule(g, y, *inputs, *args) if parent.requires_grad else None
-                      for rule, parent in zip(rules, parents)])
+        return tuple([None if not parent.requires_grad else g if rule is None
+                      else rule(g, y, *inputs, *args) for rule, parent in zip(rules, parents)])
     return _all_gradients(op, g, y, inputs, args, len(parents))
 
 

@@ -12,7 +12,8 @@ import numpy as np
 
 
 def as_data(x, what: str = "Value()"):
-    """``x`` as a Value's data: a Python float for one number, else a float64 array (a copy)."""
+    """``x`` as a Value's data: a Python float for one number, else a float64 array (a copy;
+    a ``OneNumber`` when it has one element)."""
     if type(x) is float:
         return x
     if type(x) is int:
@@ -27,7 +28,9 @@ def as_data(x, what: str = "Value()"):
                 f"{what} needs numbers, a nested list of numbers with rows of equal length, or "
                 f"a numeric array; could not read {short(x)}: {error}"
             ) from None
-        return float(array) if array.ndim == 0 else array
+        if array.ndim == 0:
+            return float(array)
+        return array.view(OneNumber) if array.size == 1 else array
     raise TypeError(
         f"{what} takes a number, a nested list of numbers or a numpy array, "
         f"not {type(x).__name__} {short(x)}"

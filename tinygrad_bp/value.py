@@ -8,10 +8,12 @@ function that makes graph nodes, and returns a new ``Value`` linked to its input
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 import numpy as np
 
 from . import engine
+from .engine import settle
 from .operands import OneNumber, as_data, axis_argument, index_argument
 from .protocols import NumberProtocols
 from .grad_mode import open_blocks, recording, restore, silence
@@ -46,8 +48,8 @@ def record(op: type[Op], inputs: tuple, args: tuple = ()) -> Value:
     else:
         data = _forward(op, [v._data for v in inputs], args)
         track = any(v.requires_grad for v in inputs)
-    if type(data) is not float and (type(data) is not np.ndarray or not data.ndim):
-        data = float(data)  # numpy scalars and 0-d arrays: a scalar is a Python float
+    if type(data) is not float and (type(data) is not np.ndarray or data.size == 1):
+        data = settle(data)  # a numpy scalar is a Python float; one element, a OneNumber
     out = _new(Value)
     out._data = data
     out._grad = None
@@ -94,6 +96,14 @@ def _one_number(array):
     return array.view(OneNumber) if array.size == 1 else array
 
 
+def _other_data(value):
+    """What ``.data = value`` stores when ``value`` is not a float or a float64 array."""
+    if isinstance(value, OneNumber) or (type(value) is np.ndarray and value.dtype is _F64
+                                        and value.ndim):
+        return _one_number(value)  # an array of one element: kept, memory shared
+    return as_data(value, "Value.data")
+
+
 class Value(NumberProtocols):
     """A number or a float64 numpy array, with a gradient and a record of how it was made.
 
@@ -120,23 +130,17 @@ class Value(NumberProtocols):
 
     # -- what a Value holds ------------------------------------------------------------------
 
-    @property
-    def data(self):
-        """The numbers: a Python float for a scalar, else a float64 array (``float()`` works on
-        every one-element Value's data, shape (1,) included)."""
-        data = self._data
-        return data if type(data) is float else _one_number(data)
-
-    @data.setter
-    def data(self, value) -> None:
+    def _set_data(self, value) -> None:
         # floats and float64 arrays go straight in: optimisers and replays assign in hot loops
         if type(value) is float or (type(value) is np.ndarray and value.dtype is _F64
-                                    and value.ndim):
+                                    and value.size != 1):
             self._data = value
-        elif isinstance(value, OneNumber):
-            self._data = value.view(np.ndarray)  # our own view: keep sharing the memory
         else:
-            self._data = as_data(value._data if isinstance(value, Value) else value, "Value.data")
+            self._data = _other_data(value._data if isinstance(value, Value) else value)
+
+    data = property(attrgetter("_data"), _set_data, doc="""The numbers: a Python float for a
+        scalar, else a float64 array (one ``float()`` takes when it has one element, shape (1,)
+        included). Assigning anything else a Value could not hold is a TypeError, at once.""")
 
     @property
     def grad(self):

@@ -56,7 +56,8 @@ class Op:
         if not cls._rules:
             raise NotImplementedError(f"op {cls.name!r} has no backward rule: define backward "
                                       "or one rule per input (da, db, ...)")
-        return tuple(rule(g, y, *inputs_and_params) for rule in cls._rules)
+        return tuple(g if rule is None else rule(g, y, *inputs_and_params)
+                     for rule in cls._rules)
 
     @classmethod
     def rules(cls) -> tuple[str, list[str]]:
@@ -74,13 +75,20 @@ def _where(cls) -> str:
 
 
 def _per_input_rules(cls) -> tuple:
+    """The rules da, db, ... in input order; None stands for a rule marked ``passes_g``."""
     rules = []
     for letter in _LETTERS:
         rule = getattr(cls, "d" + letter, None)
         if rule is None:
             break
-        rules.append(rule)
+        rules.append(None if getattr(rule, "passes_g", False) else rule)
     return tuple(rules)
+
+
+def passes_g(rule):
+    """Mark a rule that returns ``g`` itself (``da = g``): the engine uses g without the call."""
+    rule.passes_g = True
+    return rule
 
 
 # -- helpers: the same maths for a float, an array and a Value --------------------------------

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .base import Op, data_of, div, exp, log, power, power_number, where
+from .base import Op, data_of, div, exp, log, passes_g, power, power_number, where
 
 
 class Add(Op):
@@ -25,10 +25,12 @@ class Add(Op):
         return a + b
 
     @staticmethod
+    @passes_g
     def da(g, y, a, b):
         return g
 
     @staticmethod
+    @passes_g
     def db(g, y, a, b):
         return g
 
@@ -44,6 +46,7 @@ class Sub(Op):
         return a - b
 
     @staticmethod
+    @passes_g
     def da(g, y, a, b):
         return g
 
