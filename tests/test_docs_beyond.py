@@ -12,22 +12,18 @@
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import math
-import random
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from reference import tutorial_numbers as tn
-from reference.markdown import parse
+from reference.markdown import MARKER, run_chapter
 from test_examples_beyond import launch, run_example
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTER = REPO / "docs" / "10-beyond-the-tutorial.md"
-MARKER = re.compile(r"<!-- output of examples/([\w.]+)\.py -->")
 DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d{3,}(?:e-?\d+)?")
 
 
@@ -52,25 +48,7 @@ def contains_in_order(lines: list[str], quoted: list[str]) -> bool:
 @lru_cache(maxsize=None)
 def chapter() -> dict:
     """Run the chapter's code once; its blocks, prose, and (shown, printed) pairs to compare."""
-    blocks, prose = parse(CHAPTER.read_text(encoding="utf-8"))
-    namespace: dict = {"__name__": "__doc__"}
-    state = random.getstate()
-    pairs, quoted = [], []
-    try:
-        for k, block in enumerate(blocks):
-            if block["lang"] == "python":
-                out = io.StringIO()
-                with contextlib.redirect_stdout(out):
-                    exec(compile(block["body"], str(CHAPTER), "exec"), namespace)  # noqa: S102
-                after = blocks[k + 1] if k + 1 < len(blocks) else None
-                if after and after["lang"] == "text" and not MARKER.search(after["above"]):
-                    pairs.append((block["body"], after["body"], out.getvalue()))
-            elif block["lang"] == "text" and MARKER.search(block["above"]):
-                quoted.append((MARKER.search(block["above"])[1], block["body"]))
-    finally:
-        random.setstate(state)
-    return {"blocks": blocks, "prose": prose, "pairs": pairs, "quoted": quoted,
-            "namespace": namespace}
+    return run_chapter(CHAPTER)
 
 
 def printed() -> str:

@@ -11,8 +11,6 @@
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import os
 import re
@@ -23,12 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reference.markdown import parse
+from reference.markdown import parse, run_chapter
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTER = REPO / "docs" / "11-derivatives-of-derivatives.md"
 EXAMPLE = "19_derivatives_of_derivatives"
-MARKER = re.compile(r"<!-- output of examples/([\w.]+)\.py -->")
 DECIMAL = re.compile(r"(?<![\w.'])[-−±]?\d+\.\d+")
 PICTURE = REPO / "docs" / "images" / "tanh-derivatives.svg"
 
@@ -168,46 +165,31 @@ def test_the_picture_is_what_the_example_and_the_chapter_draw(tmp_path):
 
 @lru_cache(maxsize=None)
 def chapter() -> dict:
-    """Run the chapter's code once (in a scratch directory); its blocks and what they print."""
+    """Run the chapter's code once, in a scratch directory (it saves its picture there)."""
     import tempfile
 
     import tinygrad_bp as tg
 
-    blocks, prose = parse(CHAPTER.read_text(encoding="utf-8"))
-    namespace: dict = {"__name__": "__doc__"}
-    pairs, quoted = [], []
-    cwd = Path(tempfile.mkdtemp())
-    here = os.getcwd()
+    cwd, here = Path(tempfile.mkdtemp()), os.getcwd()
     os.chdir(cwd)
     try:
-        for k, block in enumerate(blocks):
-            if block["lang"] == "python":
-                out = io.StringIO()
-                with contextlib.redirect_stdout(out):
-                    exec(compile(block["body"], str(CHAPTER), "exec"), namespace)  # noqa: S102
-                after = blocks[k + 1] if k + 1 < len(blocks) else None
-                if after and after["lang"] == "text" and not MARKER.search(after["above"]):
-                    pairs.append((after["body"], out.getvalue()))
-            elif block["lang"] == "text" and MARKER.search(block["above"]):
-                quoted.append((MARKER.search(block["above"])[1], block["body"]))
+        return {**run_chapter(CHAPTER), "cwd": cwd}
     finally:
         os.chdir(here)
         tg.OPS.pop("softplus_twice", None)  # the chapter's own op: leave the registry as found
-    return {"blocks": blocks, "prose": prose, "pairs": pairs, "quoted": quoted, "cwd": cwd,
-            "namespace": namespace}
 
 
 def test_every_output_block_is_what_its_code_prints():
     pairs = chapter()["pairs"]
     assert len(pairs) == 5
-    for shown, printed in pairs:
+    for _, shown, printed in pairs:
         assert shown == printed
 
 
 def test_the_chapters_printed_numbers_are_calculus():
     ns = chapter()["namespace"]
     assert (ns["dy"].data, ns["d2y"].data, ns["d3y"].data) == (12.0, 12.0, 6.0)  # 3x², 6x, 6
-    assert f"{newton_steps(steps=8)[-1][0]:.10f}\n" == chapter()["pairs"][1][0]
+    assert f"{newton_steps(steps=8)[-1][0]:.10f}\n" == chapter()["pairs"][1][1]
     np.testing.assert_allclose(ns["H"], hand_hessian(np.array([0.8, -0.3, 1.2]),
                                                      np.array([1.5, -0.5]),
                                                      np.array([0.5, -0.2])), rtol=1e-12)
@@ -246,8 +228,8 @@ def test_the_prose_numbers_are_right():
     beyond = np.abs(xs) > 3
     assert all(np.max(np.abs(p(t[beyond]))) < 0.1 for p in polys[1:])
     # every decimal in the prose is one of these, or appears in a printed output or the code
-    shown = "".join(body for body, _ in chapter()["pairs"]) + "".join(b for _, b in
-                                                                      chapter()["quoted"])
+    shown = "".join(body for _, body, _ in chapter()["pairs"]) + "".join(
+        b for _, b in chapter()["quoted"])
     code = "".join(b["body"] for b in chapter()["blocks"])
     checked = {"0.025", "0.0009", "0.0000012", "0.77", "4.1", "0.5", "1.5", "0.2", "1e-12"}
     for number in DECIMAL.findall(prose):
@@ -258,25 +240,18 @@ def test_the_prose_numbers_are_right():
 def test_chapter_8s_numpy_rule_refuses_a_second_derivative_as_the_chapter_says():
     import tinygrad_bp as tg
 
-    class Softplus(tg.Op):  # chapter 8's, word for word but for its name
-        name, symbol = "softplus_chapter8_for_tests", "softplus"
-
-        @staticmethod
-        def forward(a):
-            return np.logaddexp(0.0, a)
-
-        @staticmethod
-        def backward(g, y, a):
-            return (g / (1.0 + np.exp(-a)),)
-
+    blocks, _ = parse((REPO / "docs" / "08-verifying-your-own-op.md").read_text(encoding="utf-8"))
+    namespace: dict = {}
+    exec(compile(blocks[0]["body"], "chapter 8", "exec"), namespace)  # noqa: S102  its Softplus
+    softplus = namespace["Softplus"]
     try:
         x = tg.Value([-2.0, 0.5, 3.0])
-        assert tg.gradcheck(lambda x: tg.apply(Softplus, x).sum(), x)
-        with pytest.raises(TypeError, match="its backward does not run on Values, which a "
-                                            "gradient of a gradient needs"):
-            tg.grad(tg.apply(Softplus, x).sum(), [x], create_graph=True)
+        assert tg.gradcheck(lambda x: tg.apply(softplus, x).sum(), x)
+        with pytest.raises(TypeError, match="op 'softplus': its backward does not run on Values, "
+                                            "which a gradient of a gradient needs"):
+            tg.grad(tg.apply(softplus, x).sum(), [x], create_graph=True)
     finally:
-        tg.OPS.pop("softplus_chapter8_for_tests")
+        tg.OPS.pop("softplus")
     assert "(`op 'softplus': its backward does not run on\nValues, which a gradient of a " \
            "gradient needs`)" in chapter()["prose"]
 

@@ -50,20 +50,16 @@ def record(op: type[Op], inputs: tuple, args: tuple = ()) -> Value:
         track = any(v.requires_grad for v in inputs)
     if type(data) is not float and (type(data) is not np.ndarray or data.size == 1):
         data = settle(data)  # a numpy scalar is a Python float; one element, a OneNumber
+    if not track or (open_blocks[0] and not recording.get()):
+        return _leaf(data)
     out = _new(Value)
     out._data = data
     out._grad = None
     out.label = ""
-    if track and (not open_blocks[0] or recording.get()):
-        out.requires_grad = True
-        out._op = op
-        out._parents = inputs
-        out._args = args
-    else:
-        out.requires_grad = False
-        out._op = None
-        out._parents = ()
-        out._args = ()
+    out.requires_grad = True
+    out._op = op
+    out._parents = inputs
+    out._args = args
     out._mark = 0
     return out
 
@@ -79,8 +75,14 @@ def _forward(op: type[Op], data, args: tuple):
 
 def _constant(x) -> Value:
     """A plain operand as a leaf that gets no gradient."""
+    return _leaf(x if type(x) is float else float(x) if type(x) is int else
+                 as_data(x, "an operand"))
+
+
+def _leaf(data) -> Value:
+    """A node with no history and no gradient, holding ``data`` (already a Value's data)."""
     out = _new(Value)
-    out._data = x if type(x) is float else float(x) if type(x) is int else as_data(x, "an operand")
+    out._data = data
     out._grad = None
     out.label = ""
     out.requires_grad = False

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import random
 import re
+from pathlib import Path
 
 FENCE = re.compile(r"^```(\w*)\s*$")
+MARKER = re.compile(r"<!-- output of examples/([\w.]+)\.py -->")
+"""Above a ```text block: the block is a run of that example's output, not its own code's."""
 
 
 def parse(text: str) -> tuple[list[dict], str]:
@@ -22,3 +28,31 @@ def parse(text: str) -> tuple[list[dict], str]:
                        "above": above})
         i = end + 1
     return blocks, "\n".join(prose)
+
+
+def run_chapter(path: Path) -> dict:
+    """Run a chapter's ```python blocks in order in one namespace, as a reader would.
+
+    Returns its blocks and prose, ``pairs`` (code, shown, printed) for every ```text block right
+    after a python block, ``quoted`` (example name, shown) for every block under a ``MARKER``,
+    and the namespace. Python's global ``random`` stream is left as it was found.
+    """
+    blocks, prose = parse(Path(path).read_text(encoding="utf-8"))
+    namespace: dict = {"__name__": "__doc__"}
+    state = random.getstate()
+    pairs, quoted = [], []
+    try:
+        for k, block in enumerate(blocks):
+            if block["lang"] == "python":
+                out = io.StringIO()
+                with contextlib.redirect_stdout(out):
+                    exec(compile(block["body"], str(path), "exec"), namespace)  # noqa: S102
+                after = blocks[k + 1] if k + 1 < len(blocks) else None
+                if after and after["lang"] == "text" and not MARKER.search(after["above"]):
+                    pairs.append((block["body"], after["body"], out.getvalue()))
+            elif block["lang"] == "text" and MARKER.search(block["above"]):
+                quoted.append((MARKER.search(block["above"])[1], block["body"]))
+    finally:
+        random.setstate(state)
+    return {"blocks": blocks, "prose": prose, "pairs": pairs, "quoted": quoted,
+            "namespace": namespace}
