@@ -211,7 +211,7 @@ def _walk(order: list, hook: Hook | None, graph: bool) -> None:
                                    tuple([p._data for p in parents]))
             for slot, parent in enumerate(parents):
                 grad = grads[slot]
-                if grad is None or not parent.requires_grad:  # nobody needs it
+                if grad is None:  # nobody needs it
                     continue
                 data = parent._data
                 if hook is not None:
@@ -241,13 +241,14 @@ def _gradients(op, rules, g, y, parents: tuple, args: tuple, inputs: tuple) -> t
     if rules:
         return tuple([None if not parent.requires_grad else g if rule is None
                       else rule(g, y, *inputs, *args) for rule, parent in zip(rules, parents)])
-    return _all_gradients(op, g, y, inputs, args, len(parents))
+    return _all_gradients(op, g, y, inputs, args, parents)
 
 
-def _all_gradients(op, g, y, inputs: tuple, args: tuple, n: int) -> tuple:
-    """An op with one ``backward`` for all inputs: its answer, checked for one per input."""
+def _all_gradients(op, g, y, inputs: tuple, args: tuple, parents: tuple) -> list:
+    """An op with one ``backward`` for all inputs: its answer, one per input (None for an input
+    that needs no gradient)."""
     grads = op.backward(g, y, *inputs, *args)
-    if len(grads) != n:
+    if len(grads) != len(parents):
         raise ValueError(f"op {op.name!r}: backward returned {len(grads)} gradients for "
-                         f"{n} inputs")
-    return grads
+                         f"{len(parents)} inputs")
+    return [grad if parent.requires_grad else None for grad, parent in zip(grads, parents)]

@@ -217,6 +217,8 @@ class Relu(Op):
     @staticmethod
     def da(g, y, a):
         # masked, not multiplied: an infinite g where a <= 0 gives 0, not inf * 0 = nan
+        if type(y) is float:
+            return 0.0 if y <= 0.0 else g
         return where(data_of(y) <= 0.0, 0.0, g)
 
 
