@@ -215,12 +215,14 @@ def _walk(order: list, hook: Hook | None, graph: bool) -> None:
                     continue
                 data = parent._data
                 if hook is not None:
-                    hook(node, parent, _fit(grad, data), slot, shape_of(grad) != _shape(data))
+                    summed = shape_of(grad) != _shape(data)
                 if type(data) is float:
                     if type(grad) is not float:
                         grad = _fit(grad, data)
                 elif type(grad) is not np.ndarray or grad.shape != data.shape:
                     grad = _fit(grad, data)
+                if hook is not None:
+                    hook(node, parent, grad, slot, summed)
                 current = parent._grad
                 if current is not None:
                     parent._grad = current + grad

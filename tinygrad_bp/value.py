@@ -14,11 +14,11 @@ import numpy as np
 
 from . import engine
 from .engine import settle
-from .operands import OneNumber, as_data, axis_argument, index_argument
-from .protocols import NumberProtocols
 from .grad_mode import open_blocks, recording, restore, silence
+from .operands import OneNumber, as_data, axis_argument, index_argument
 from .ops import (Add, Div, Exp, GetItem, Log, MatMul, Mul, Op, Pow, Power, Relu, Reshape,
                   ScatterAdd, Sigmoid, Stack, Sub, Sum, Tanh, Transpose, Where)
+from .protocols import NumberProtocols
 
 _new = object.__new__
 _F64 = np.dtype(np.float64)
@@ -137,8 +137,10 @@ class Value(NumberProtocols):
         if type(value) is float or (type(value) is np.ndarray and value.dtype is _F64
                                     and value.size != 1):
             self._data = value
+        elif isinstance(value, Value):
+            self._data = as_data(value._data, "Value.data")  # its numbers, copied
         else:
-            self._data = _other_data(value._data if isinstance(value, Value) else value)
+            self._data = _other_data(value)
 
     data = property(attrgetter("_data"), _set_data, doc="""The numbers: a Python float for a
         scalar, else a float64 array (one ``float()`` takes when it has one element, shape (1,)

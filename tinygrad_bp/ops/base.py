@@ -23,7 +23,9 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 class Op:
     """Base class of a primitive op; each subclass registers itself in ``OPS`` by its ``name``.
 
-    A subclass sets ``name`` (unique: a second class under a taken name is an error),
+    A subclass sets ``name``, unique and its own: a subclass that keeps its base's name (``class
+    MyAdd(Add)``) or takes another op's is a TypeError when the class is made, and only a class
+    made again from the same place (a notebook cell run twice) replaces itself. It sets
     ``symbol`` (a drawing's label), ``formula`` and ``derivatives`` (the maths drawings print,
     e.g. ``"y = a * b"`` and ``("da = g * b", "db = g * a")``), and defines ``forward`` and
     either one rule per input (``da``, ``db``, ... each returning that input's gradient, so an
@@ -43,8 +45,8 @@ class Op:
                 f"op class {cls.__name__} needs a name of its own (name = '...'): it "
                 + (f"would replace OPS[{cls.name!r}]" if cls.name else "has none"))
         taken = OPS.get(cls.name)
-        if taken is not None and _where(taken) != _where(cls):
-            raise TypeError(f"an op named {cls.name!r} is already registered ({_where(taken)}); "
+        if taken is not None and _origin(taken) != _origin(cls):
+            raise TypeError(f"an op named {cls.name!r} is already registered ({_origin(taken)}); "
                             f"give {cls.__qualname__} another name")
         defines_backward = any("backward" in k.__dict__ for k in cls.__mro__[:-2])
         cls._rules = None if defines_backward else _per_input_rules(cls)
@@ -70,7 +72,7 @@ class Op:
                 list(cls.derivatives) or ["(no rule written)"])
 
 
-def _where(cls) -> str:
+def _origin(cls) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
