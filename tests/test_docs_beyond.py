@@ -12,9 +12,10 @@
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,7 @@ def contains_in_order(lines: list[str], quoted: list[str]) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
+@cache
 def chapter() -> dict:
     """Run the chapter's code once; its blocks, prose, and (shown, printed) pairs to compare."""
     return run_chapter(CHAPTER)
@@ -136,9 +137,9 @@ def test_vanishing_deltas_ratios_are_four_and_two_hundred():
     sig = [float(x) for x in ns["mean_delta_per_layer"]("sigmoid", "tutorial")]
     tanh = [float(x) for x in ns["mean_delta_per_layer"]("tanh", "symmetric")]
     assert 3.5 < tanh[-1] / sig[-1] < 4.5 and 150 < tanh[0] / sig[0] < 300
-    assert "about four times the sigmoid network's; at\nthe first layer they are about two " \
-           "hundred times larger" in chapter()["prose"]
-    assert all(a < b for a, b in zip(sig, sig[1:]))  # shrinking layer by layer, back to front
+    assert ("about four times the sigmoid network's; at\nthe first layer they are about two "
+            "hundred times larger") in chapter()["prose"]
+    assert all(a < b for a, b in itertools.pairwise(sig))  # shrinking layer by layer, back to front
 
 
 def test_adams_first_step_is_the_learning_rate():
@@ -185,5 +186,6 @@ def test_links_resolve_and_name_both_examples():
 def test_readme_links_the_chapter_after_chapter_9():
     lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("9. [Drawing graphs"))
-    assert lines[at + 1] == "10. [Beyond the tutorial: deeper networks, other activations, " \
-                            "mini-batches, optimisers, XOR, saving](docs/10-beyond-the-tutorial.md)"
+    assert lines[at + 1] == ("10. [Beyond the tutorial: deeper networks, other activations, "
+                             "mini-batches, optimisers, XOR, saving]"
+                             "(docs/10-beyond-the-tutorial.md)")

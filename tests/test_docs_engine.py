@@ -17,7 +17,7 @@ import os
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -44,11 +44,12 @@ def code(name: str) -> str:
     return text(name).replace("\n```", "\n\n```")
 
 
-@lru_cache(maxsize=None)
+@cache
 def example_output(script: str) -> tuple[str, ...]:
     path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     done = subprocess.run([sys.executable, str(ROOT / "examples" / script)], capture_output=True,
-                          text=True, env=dict(os.environ, PYTHONPATH=path), timeout=60, cwd=ROOT)
+                          text=True, env=dict(os.environ, PYTHONPATH=path), timeout=60, cwd=ROOT,
+                          check=False)
     assert done.returncode == 0, done.stderr
     return tuple(done.stdout.splitlines())
 

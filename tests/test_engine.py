@@ -119,7 +119,7 @@ def test_backward_on_a_one_element_array():
 
 def test_topological_order_of_random_dags_lists_parents_first():
     rng = np.random.default_rng(0)
-    for trial in range(20):
+    for _ in range(20):
         nodes = [tg.Value(float(v)) for v in rng.normal(size=4)]
         for _ in range(40):
             i, j = rng.integers(len(nodes), size=2)
@@ -170,9 +170,8 @@ def test_no_grad_builds_no_graph():
 
 
 def test_no_grad_restores_recording_after_an_exception():
-    with pytest.raises(RuntimeError, match="boom"):
-        with tg.no_grad():
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), tg.no_grad():
+        raise RuntimeError("boom")
     assert engine.is_grad_enabled() is True
     with tg.no_grad():
         with tg.no_grad():

@@ -1,4 +1,5 @@
-"""The package's layers: imports flow one way, the old import paths work, the CLI loads on demand."""
+"""The package's layers: imports flow one way, the old import paths work, the CLI loads on
+demand."""
 
 import ast
 import subprocess
@@ -11,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_bp"
 
 ENGINE = {"value", "engine", "ops", "checks", "errors", "verify", "derivatives", "grad_mode",
           "operands", "protocols"}
-LAYER = {**{name: "engine" for name in ENGINE}, "nn": "nn", "data": "data",
+LAYER = {**dict.fromkeys(ENGINE, "engine"), "nn": "nn", "data": "data",
          "tutorial": "tutorial", "viz": "viz", "cli": "cli"}
 ALLOWED = {  # which layers each layer may import (besides itself)
     "engine": set(),
@@ -126,7 +127,8 @@ def test_no_import_circle_between_modules() -> None:
     graph = {m: {t for t in _imports(p) if t in modules and t != m} for m, p in modules.items()}
     # a package's __init__ re-exports its modules; only edges between modules can form a circle
     packages = {m for m, p in modules.items() if p.name == "__init__.py"}
-    graph = {m: {t for t in ts if t not in packages} for m, ts in graph.items() if m not in packages}
+    graph = {m: {t for t in ts if t not in packages} for m, ts in graph.items()
+             if m not in packages}
     state: dict[str, int] = {}
 
     def visit(m, path):

@@ -169,7 +169,7 @@ case("scatter_add", "2d-fancy-pairs",
      lambda a: tg.apply(ScatterAdd, a, params=((m, n), ([0, 0, 1], [2, 2, 0]))), (ANY, V))
 
 for label, sa, sb in [("scalars", S, S), ("vectors", V, V), ("matrices", M, M)]:
-    case("half_squared_error", label, lambda a, b: half_squared_error(a, b), (ANY, sa), (ANY, sb))
+    case("half_squared_error", label, half_squared_error, (ANY, sa), (ANY, sb))
 for label, sa, sb in [("batch-row-target", M, R), ("matrix-scalar-target", M, S)]:
     # the loss function refuses unequal shapes; the op itself broadcasts like any other
     case("half_squared_error", "op-" + label, lambda a, b: tg.apply(HalfSquaredError, a, b),

@@ -181,7 +181,8 @@ def assert_like_torch(name: str, cols, ours: list, theirs: list, n: int) -> None
         bad = ~(same | close)
         where = [(tuple(c[j] for c in cols), float(o[j]), float(t[j]))
                  for j in np.flatnonzero(bad)][:4]
-        assert not bad.any(), f"{name}: {label} differs from PyTorch at (inputs, ours, torch) {where}"
+        assert not bad.any(), (f"{name}: {label} differs from PyTorch at (inputs, ours, "
+                               f"torch) {where}")
 
 
 @pytest.mark.parametrize("path", ["scalar", "array"])
@@ -225,7 +226,7 @@ def test_whole_array_ops_at_special_values_give_pytorchs_answers(name):
     torch = _torch()
     f, tf = ARRAY_OPS[name]
     rng = np.random.default_rng(5)
-    for trial in range(20):
+    for _ in range(20):
         shape = (2, 3)
         values = [v for v in SPECIAL if abs(v) < 1e300] if "matmul" in name else SPECIAL
         data = [rng.choice(values, size=shape) for _ in range(f.__code__.co_argcount)]

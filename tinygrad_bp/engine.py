@@ -14,7 +14,7 @@ their gradients.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -238,7 +238,7 @@ def _walk(order: list, hook: Hook | None, graph: bool) -> None:
                             f"helpers in tinygrad_bp.ops.base ({error})") from error
 
 
-def _gradients(op, rules, g, y, parents: tuple, args: tuple, inputs: tuple) -> tuple:
+def _gradients(op, rules, g, y, parents: tuple, args: tuple, inputs: tuple) -> Sequence:
     """Each input's gradient at a node, None for an input that needs none (not computed)."""
     if rules:
         return tuple([None if not parent.requires_grad else g if rule is None

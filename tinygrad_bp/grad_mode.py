@@ -15,7 +15,8 @@ import contextlib
 import contextvars
 import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -62,10 +63,13 @@ try:  # numpy 2 keeps its error state in a context variable: set it directly (np
     # about five times slower, and ops on small arrays pay it at every node)
     from numpy._core.umath import _extobj_contextvar, _make_extobj
 
-    silence = functools.partial(_extobj_contextvar.set, _make_extobj(all="ignore"))
-    restore = _extobj_contextvar.reset
+    silence: Callable[[], Any] = functools.partial(_extobj_contextvar.set,
+                                                   _make_extobj(all="ignore"))
+    restore: Callable[[Any], Any] = _extobj_contextvar.reset
 except ImportError:  # numpy 1
     silence = functools.partial(np.seterr, all="ignore")
 
-    def restore(token) -> None:
-        np.seterr(**token)
+    def _reset(token: Any) -> Any:
+        return np.seterr(**token)
+
+    restore = _reset

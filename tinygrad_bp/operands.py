@@ -7,6 +7,7 @@ number, else a float64 array. ``OneNumber`` is the one-element array ``float()``
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -69,7 +70,7 @@ def axis_argument(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def index_argument(index, value_type: type):
+def index_argument(index: Any, value_type: Any) -> Any:
     """An index with any Values in it replaced by their data, as integer positions.
 
     A Value holds float64, so it can only stand for positions; a mask of True/False would read

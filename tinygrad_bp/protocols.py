@@ -2,11 +2,12 @@
 
 ``float()``, ``int()``, ``round()``, ``format()`` and ``bool()`` answer for the one number a
 Value holds (shape (1,) and (1, 1) included, which numpy 2 refuses for arrays) and refuse a
-Value of several numbers, as numpy does; ``np.asarray(value)`` gives its data; a pickled Value
-leaves behind the stamp of the last walk (it means nothing in another process).
+Value of several numbers, as numpy does; ``np.asarray(value)`` gives its data.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -14,9 +15,10 @@ from .grad_mode import differentiating
 
 
 class NumberProtocols:
-    """The protocol methods of ``Value`` (which holds ``_data``, ``shape`` and ``size``)."""
+    """The protocol methods of ``Value``, read from its ``_data``."""
 
     __slots__ = ()
+    _data: Any  # a float or a float64 array: the Value's own slot
 
     def item(self) -> float:
         """The single number this Value holds."""
@@ -40,17 +42,17 @@ class NumberProtocols:
         return round(self._one("round()"), ndigits)
 
     def __bool__(self) -> bool:
-        if self.size != 1:
-            raise ValueError(f"the truth value of a Value of shape {self.shape} is ambiguous "
-                             "(as for a numpy array): use .data.any() or .data.all()")
+        if np.size(self._data) != 1:
+            raise ValueError(f"the truth value of a Value of shape {np.shape(self._data)} is "
+                             "ambiguous (as for a numpy array): use .data.any() or .data.all()")
         return bool(self._one("bool()"))
 
     def __format__(self, spec: str) -> str:
-        if self.size == 1:
+        if np.size(self._data) == 1:
             return format(self._one("format()"), spec)
         if spec:
             raise TypeError(f"format spec {spec!r} needs a Value holding one element, not shape "
-                            f"{self.shape}; format the numbers in .data instead")
+                            f"{np.shape(self._data)}; format the numbers in .data instead")
         return str(self)
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
@@ -58,12 +60,3 @@ class NumberProtocols:
             raise TypeError("a rule converted a Value to a numpy array, which would cut the "
                             "graph of a gradient of a gradient")
         return np.array(self._data, dtype=dtype) if copy else np.asarray(self._data, dtype)
-
-    def __getstate__(self) -> dict:
-        # a walk's stamp means nothing in another process (or copy): it is not kept
-        return {name: getattr(self, name) for name in self.__slots__[:-2]}
-
-    def __setstate__(self, state: dict) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
-        self._mark = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
@@ -121,11 +122,11 @@ class Value(NumberProtocols):
     __array_ufunc__ = None  # so ndarray * Value asks Value, instead of making an array of Values
 
     def __init__(self, data, label: str = "", requires_grad: bool = True):
-        self._data = as_data(data._data if isinstance(data, Value) else data)  # a copy
-        self._grad = None
+        self._data: Any = as_data(data._data if isinstance(data, Value) else data)  # a copy
+        self._grad: Any = None
         self.label = label
         self.requires_grad = requires_grad
-        self._op = None
+        self._op: type[Op] | None = None
         self._parents = ()
         self._args = ()
         self._mark = 0
@@ -201,6 +202,15 @@ class Value(NumberProtocols):
             return f"Value(data={self._data!r}, grad={self.grad!r}{extra})"
         text = np.array2string(self._data, precision=4, threshold=20, separator=", ")
         return f"Value(shape={self.shape}, data={text}{extra})"
+
+    def __getstate__(self) -> dict:
+        # a walk's stamp means nothing in another process (or copy): it is not kept
+        return {name: getattr(self, name) for name in Value.__slots__[:-2]}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._mark = 0
 
     def backward(self) -> None:
         """Fill ``.grad`` of every Value this one depends on (see ``engine.backward``)."""

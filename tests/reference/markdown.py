@@ -46,7 +46,7 @@ def run_chapter(path: Path) -> dict:
             if block["lang"] == "python":
                 out = io.StringIO()
                 with contextlib.redirect_stdout(out):
-                    exec(compile(block["body"], str(path), "exec"), namespace)  # noqa: S102
+                    exec(compile(block["body"], str(path), "exec"), namespace)
                 after = blocks[k + 1] if k + 1 < len(blocks) else None
                 if after and after["lang"] == "text" and not MARKER.search(after["above"]):
                     pairs.append((block["body"], after["body"], out.getvalue()))

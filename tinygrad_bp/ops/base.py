@@ -11,6 +11,8 @@ method by type.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +39,7 @@ class Op:
     formula = ""  # e.g. "y = a * b"
     derivatives: tuple[str, ...] = ()  # one rule per input, e.g. ("da = g * b", "db = g * a")
     _rules: tuple | None = None  # the per-input rules da, db, ...; None for an op with backward
+    forward: Callable[..., Any]  # each op's own: the output's data from the inputs' data
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

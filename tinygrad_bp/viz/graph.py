@@ -96,10 +96,7 @@ def build_graph(root, *, rankdir: str = "LR", show_grad: bool = True,
         hot_child = id(highlight.child) if highlight.child is not None else None
     for node in nodes:
         key = id(node)
-        if grads is None:
-            grad = node.grad if show_grad else None
-        else:
-            grad = grads.get(key)
+        grad = (node.grad if show_grad else None) if grads is None else grads.get(key)
         role = "fresh" if key == hot_parent else "source" if key == hot_child else None
         if highlight is not None and role is None:
             role = "plain"
@@ -112,9 +109,9 @@ def build_graph(root, *, rankdir: str = "LR", show_grad: bool = True,
         if node._op is None:
             continue
         scalar = _scalar_edge(node)
-        locals_ = op_gradients(node, 1.0) if scalar else None
+        locals_ = op_gradients(node, 1.0) if scalar else ()
         for slot, parent in enumerate(node._parents):
-            attrs = {}
+            attrs: dict[str, str] = {}
             if not parent.requires_grad:
                 attrs.update(style="dashed", color=COLOR["const"])
             elif scalar:
