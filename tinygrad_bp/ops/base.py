@@ -98,9 +98,13 @@ def passes_g(rule):
 
 # -- helpers: the same maths for a float, an array and a Value --------------------------------
 
+_DATA = (float, int, np.ndarray, np.generic)
+
+
 def is_data(x) -> bool:
-    """True for plain data (a number or an array), False for a Value."""
-    return isinstance(x, (float, int, np.ndarray, np.generic))
+    """True for plain data (a number, an array, or any other object that is not a graph node,
+    such as a symbolic number), False for a Value: a node has an ``_op``."""
+    return isinstance(x, _DATA) or not hasattr(x, "_op")
 
 
 def data_of(x):
