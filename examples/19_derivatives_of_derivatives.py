@@ -51,7 +51,7 @@ def newton(x0: float = 2.0, steps: int = 7) -> None:
     print("Newton's method on f(x) = x**4 - 2 x**2:")
     for step in range(steps):
         f, d1, d2 = derivatives(lambda x: x ** 4 - 2.0 * x ** 2, x, 2)
-        print(f"  step {step}: x = {x.data:.10f}  f(x) = {f.data:.10f}  f'(x) = {d1.data:.3e}")
+        print(f"  step {step}: x = {x.data:.10f}  f(x) = {f.data:.10f}  f'(x) = {d1.data:.2e}")
         x.data = x.data - d1.data / d2.data
 
 
