@@ -34,6 +34,12 @@ def _central(evaluate: Callable[[], np.ndarray], x: Value, eps: float) -> np.nda
     try:
         for element in np.ndindex(base.shape):
             sides = []
+            value = float(base[element])
+            if value + eps == value or value - eps == value:
+                at = f" at element {element}" if element else ""
+                raise GradcheckError(
+                    f"eps={eps!r} is lost to rounding in {x.label or 'an input'}{at} (value "
+                    f"{value!r}): x + eps == x there; pass a larger eps, about 1e-6 * |value|")
             for step in (eps, -eps):
                 moved = base.copy()
                 moved[element] += step
@@ -167,6 +173,12 @@ def check_grads(handwritten: Mapping[str, object], values: Mapping[str, Value],
     for name, value in values.items():
         if name not in handwritten:
             raise KeyError(f"check_grads: no handwritten gradient for {name!r}")
+        if not isinstance(value, Value):
+            raise TypeError(f"check_grads: values[{name!r}] must be a Value, "
+                            f"not {type(value).__name__}")
+        if value._grad is None:
+            raise GradcheckError(f"check_grads: autograd has no gradient for {name}: run "
+                                 "backward() on the loss first (and check that the loss uses it)")
         yours = np.asarray(handwritten[name], dtype=np.float64)
         ours = np.asarray(value.grad, dtype=np.float64)
         if yours.shape != ours.shape:

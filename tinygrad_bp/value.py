@@ -351,7 +351,10 @@ def stack(values: Iterable) -> Value:
 
 def zero_grad(values: Iterable[Value]) -> None:
     """Reset the gradient of each Value to zero (``model.zero_grad()`` for a list)."""
-    for value in values:
+    for i, value in enumerate(values):
+        if not isinstance(value, Value):
+            raise TypeError(f"zero_grad: item {i} is {type(value).__name__}, not a Value "
+                            "(pass model.parameters())")
         value._grad = None
 
 

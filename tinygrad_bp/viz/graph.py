@@ -52,6 +52,9 @@ def draw_graph(value, rankdir: str = "LR", show_grad: bool = True,
     size is quick, laying it out is not). ``colors`` frames nodes in a colour, keyed by
     ``id(node)`` (``check_graph``'s red and green). Returns a ``graphviz.Digraph``.
     """
+    if not hasattr(value, "_op"):
+        raise TypeError(f"draw_graph: expected a Value (the result of a computation), "
+                        f"not {type(value).__name__} {value!r:.40}")
     if show_derivatives is None:
         show_derivatives = show_grad
     return build_graph(value, rankdir=rankdir, show_grad=show_grad,
