@@ -79,3 +79,32 @@ def test_an_endless_loop_that_catches_exceptions_is_stopped_too(tmp_path, capsys
               "        try:\n            pass\n        except Exception:\n            pass\n")
     status, _, err = _check(tmp_path, capsys, source, "--timeout", "0.3")
     assert status == 2 and "did not finish within 0.3 s" in err
+
+
+@pytest.mark.parametrize("exit_call", ["sys.exit(0)", "raise SystemExit", "os._exit(0)"])
+def test_ending_the_process_from_the_backward_pass_is_no_pass(tmp_path, capsys,
+                                                              exit_call: str) -> None:
+    source = ("import os, sys\n\ndef backward_propagate_error(network, expected):\n"
+              f"    {exit_call}\n")
+    status, out, err = _check(tmp_path, capsys, source)
+    assert (status, out) == (2, "")
+    assert err.startswith("tinygrad-bp: error: ") and "raised SystemExit" in err
+
+
+def test_a_check_that_stopped_early_says_so(tmp_path, capsys) -> None:
+    status, out, _ = _check(tmp_path, capsys, SIGN_FLIPPED_THEN_RAISES)
+    assert status == 1
+    last = out.splitlines()[-1]
+    assert last.startswith("stopped early: backward_propagate_error raised RuntimeError: boom "
+                           "(on random network 3 of 100")
+    assert last.endswith("(asked for 100 networks)")
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="needs SIGALRM")
+def test_the_python_entry_point_has_the_time_limit_too(tmp_path) -> None:
+    from tinygrad_bp.tutorial.submissions import SubmissionError, check_backprop_file
+
+    path = tmp_path / "slow.py"
+    path.write_text("while True:\n    pass\n", encoding="utf-8")  # loops while it is imported
+    with pytest.raises(SubmissionError, match=r"slow\.py: did not finish within 0\.3 s"):
+        check_backprop_file(path, timeout=0.3)

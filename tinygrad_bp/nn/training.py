@@ -43,7 +43,9 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
       with one output, a number per row is its target value).
     - ``loss(output, target)``: ``half_squared_error`` (the tutorial's) by default. Class
       indices reach it as one-hot rows, or as indices for ``cross_entropy`` and
-      ``cross_entropy_with_logits``.
+      ``cross_entropy_with_logits``. The default *sums* over a batch's rows, as the tutorial's
+      error does, so its steps grow with ``batch_size``; ``mean_squared_error`` and the
+      cross-entropies average over rows.
     - ``optimizer``: ``optim.SGD(model.parameters(), lr)`` unless given (then ``lr`` is unused).
     - ``batch_size``: 1 is the tutorial's online training (one update per row, each row given
       to the model as a 1-d row), None one full batch per epoch, k minibatches of k rows (the

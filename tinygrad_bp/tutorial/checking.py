@@ -16,8 +16,10 @@ A delta matches when ``|handwritten - autograd| <= atol + rtol * |autograd|``; t
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -75,6 +77,7 @@ class BackpropCheck:
     seed: int
     rtol: float = RTOL
     atol: float = ATOL
+    stopped: str = ""           # why the check ended before the networks asked for, if it did
 
     def __bool__(self) -> bool:
         return self.ok
@@ -93,6 +96,7 @@ class BackpropCheck:
             f"hint: {self.hint}",
             f"{self.wrong} of {self.deltas} deltas differ, on {self.wrong_networks} of "
             f"{self.networks} networks (seed {self.seed}; {tolerance})",
+            *([f"stopped early: {self.stopped}"] if self.stopped else []),
         ])
 
 
@@ -166,7 +170,7 @@ def check_backprop(backward_propagate_error: Callable, transfer_derivative: Call
     if networks < 1:
         raise ValueError(f"check_backprop: networks must be at least 1, got {networks}")
     rng = random.Random(seed)
-    deltas, wrong_networks, first = [], 0, None
+    deltas, wrong_networks, first, stopped = [], 0, None, ""
     slope_problem = None
     for number in range(1, networks + 1):
         layers, row, expected = random_case(rng)
@@ -180,9 +184,10 @@ def check_backprop(backward_propagate_error: Callable, transfer_derivative: Call
         where = (number, networks, shape)
         try:
             _call(backward_propagate_error, (given, list(expected)), where)
-        except LearnerCodeError:
+        except LearnerCodeError as error:
             if first is None:
                 raise
+            stopped = f"{error} (asked for {networks} networks)"
             networks = number - 1  # a wrong delta is already the answer
             break
         found = _compare(number, given, reference, expected, rtol, atol)
@@ -198,7 +203,7 @@ def check_backprop(backward_propagate_error: Callable, transfer_derivative: Call
     wrong = sum(not d.ok for d in deltas)
     hint = _hint(deltas, slope_problem, rtol, atol) if wrong else ""
     return BackpropCheck(wrong == 0, networks, len(deltas), wrong, wrong_networks, first, hint,
-                         seed, rtol, atol)
+                         seed, rtol, atol, stopped)
 
 
 def check_signature(function: Callable) -> None:
@@ -220,13 +225,30 @@ def check_signature(function: Callable) -> None:
 def _call(function: Callable, args: tuple, where: tuple[int, int, tuple[int, ...]]):
     """``function(*args)``; what it raises becomes a LearnerCodeError saying on which network."""
     try:
-        return function(*args)
-    except Exception as exc:
+        with _no_exit():
+            return function(*args)
+    except (Exception, SystemExit) as exc:  # sys.exit() in a learner's function is no pass
         name = getattr(function, "__name__", "the function")
         number, networks, shape = where
         raise LearnerCodeError(f"{name} raised {describe_exception(exc)} (on random network "
                                f"{number} of {networks}, shape {describe_shape(shape)})",
                                name, number) from exc
+
+
+@contextlib.contextmanager
+def _no_exit():
+    """``os._exit`` raises SystemExit while a learner's function runs: ending the process
+    with status 0 must not read as a passed check."""
+    real = os._exit
+
+    def refuse(status: int = 0) -> None:
+        raise SystemExit(f"os._exit({status})")
+
+    os._exit = refuse
+    try:
+        yield
+    finally:
+        os._exit = real
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -11,9 +11,12 @@ traceback, never the checker's, so a teacher's grading script can print them as 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import ModuleType
@@ -33,10 +36,24 @@ class SubmissionError(TinygradBPError):
         self.traceback_lines = traceback_lines or []
 
 
-def check_backprop_file(name: str | os.PathLike, *, networks: int = 100,
-                        seed: int = 0) -> BackpropCheck:
+def check_backprop_file(name: str | os.PathLike, *, networks: int = 100, seed: int = 0,
+                        timeout: float | None = 60.0) -> BackpropCheck:
     """``check_backprop`` on the ``backward_propagate_error`` (and ``transfer_derivative``, if
-    any) that the Python file ``name`` defines; ``SubmissionError`` when it cannot run."""
+    any) that the Python file ``name`` defines; ``SubmissionError`` when it cannot run.
+
+    ``timeout`` seconds (None: no limit) bound the import and the check together, so an endless
+    loop in a submission cannot hang a grading script; the limit needs SIGALRM (not Windows) and
+    the main thread, and is not applied elsewhere.
+    """
+    try:
+        with _time_limit(timeout):
+            return _check_file(name, networks, seed)
+    except _TimeUp:
+        raise SubmissionError(f"{name}: did not finish within {timeout:g} s (an endless loop? "
+                              "--timeout sets the limit)") from None
+
+
+def _check_file(name: str | os.PathLike, networks: int, seed: int) -> BackpropCheck:
     module = load_submission(name)
     function = getattr(module, "backward_propagate_error", None)
     if not callable(function):
@@ -52,6 +69,34 @@ def check_backprop_file(name: str | os.PathLike, *, networks: int = 100,
                               seed=seed)
     except LearnerCodeError as error:
         raise SubmissionError(f"{name}: {error}", own_frames(error.__cause__, name)) from None
+
+
+class _TimeUp(BaseException):
+    """The time limit ran out; a BaseException, so the learner's ``except Exception`` and the
+    checker's own handlers let it through."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Raise ``_TimeUp`` if the block runs longer than ``seconds`` (None: no limit).
+
+    Uses SIGALRM, so only where there is one (not on Windows) and in the main thread.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if seconds is None or not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def load_submission(name: str | os.PathLike) -> ModuleType:
