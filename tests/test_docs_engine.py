@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import doctest
 import io
-import os
 import re
-import subprocess
-import sys
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -42,16 +38,6 @@ def text(name: str) -> str:
 def code(name: str) -> str:
     """The chapter as doctest reads it: a closing fence ends the expected output before it."""
     return text(name).replace("\n```", "\n\n```")
-
-
-@cache
-def example_output(script: str) -> tuple[str, ...]:
-    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / script)], capture_output=True,
-                          text=True, env=dict(os.environ, PYTHONPATH=path), timeout=60, cwd=ROOT,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    return tuple(done.stdout.splitlines())
 
 
 # -- the outputs each chapter shows, derived independently -------------------------------------
@@ -138,11 +124,11 @@ def test_every_output_a_chapter_shows_is_derived_independently(chapter):
 
 
 @pytest.mark.parametrize("chapter, script", sorted(CHAPTERS.items()))
-def test_chapter_quotes_its_example_exactly(chapter, script):
+def test_chapter_quotes_its_example_exactly(chapter, script, examples):
     found = re.search(rf"```text\n\$ python examples/{re.escape(script)}\n(.*?)```", text(chapter),
                       re.S)
     assert found, f"{chapter} quotes no output of examples/{script}"
-    assert tuple(found[1].splitlines()) == example_output(script)
+    assert tuple(found[1].splitlines()) == examples(script.removesuffix(".py"))
 
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS) + ["design.md"])

@@ -103,13 +103,9 @@ def _texts(path: Path) -> list[str]:
     return ["".join(t.itertext()).strip() for t in svg.iter("{http://www.w3.org/2000/svg}text")]
 
 
-def test_example_renders_the_readme_picture_and_matches_docs_images(tmp_path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, str(REPO / "examples" / "10_draw_graph.py"), "all",
-                           "--out", str(tmp_path)], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    assert "step 9 of 10: x1.grad += w1.data (-3.0000) * x1w1.grad (0.5000) = -1.5000" \
-        in done.stdout
+def test_example_renders_the_readme_picture_and_matches_docs_images(tmp_path, examples) -> None:
+    printed = examples("10_draw_graph", "all", "--out", str(tmp_path))
+    assert "step 9 of 10: x1.grad += w1.data (-3.0000) * x1w1.grad (0.5000) = -1.5000" in printed
     texts = _texts(tmp_path / "graph.svg")
     for expected in ["0.7071", "-1.5000", "1.0000", "∂o/∂n = 0.5000", "tanh"]:
         assert expected in texts
