@@ -1,22 +1,19 @@
 """The README's example prints exactly what the README says it prints, and its links resolve."""
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
 import pytest
+from reference.markdown import run_chapter
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_example_prints_what_the_readme_shows():
-    code, shown = re.search(r"```python\n(.*?)```\s*prints\s*```text\n(.*?)```", README, re.S).groups()
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {})
-    assert out.getvalue() == shown
+    [(_, shown, printed)] = run_chapter(ROOT / "README.md")["pairs"]
+    assert "```\n\nprints\n\n```text\n" + shown in README  # the block after the word "prints"
+    assert printed == shown
 
 
 def test_readme_numbers_are_the_tutorials():
