@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = (ROOT / "docs" / "08-verifying-your-own-op.md").read_text(encoding="utf-8")
 # The example's gradients go through numpy's vectorised exp, log1p and tanh and a BLAS matrix
 # product, whose last digits depend on the machine; the numeric slope is a central difference
-# with eps = 1e-6, which magnifies a last-digit change in log(1 + e^x) a million-fold. So the
+# with eps = 1e-6, which magnifies a last-bit change in log(1 + e^x) up to a million-fold. So the
 # chapter's copy of the output is compared with what prints here to 8 significant digits.
 NUMBERS_RTOL = 1e-8
 
