@@ -4,8 +4,8 @@ The default run (500 epochs, a few seconds) is the suite's one run of it, the ``
 fixture (conftest.py), shared with test_cli and test_docs_casestudy. Every other setting is a
 short run compared with the plain-Python oracle (``reference.tutorial_algorithm``) on the same
 rows, with the same seed: the oracle knows nothing of tinygrad_bp, so agreement means the
-stacked, numpy-scheduled training computes what the tutorial's loops compute. Expected numbers for the default run come from
-``reference.tutorial_numbers``, transcribed from TUTORIAL.md.
+stacked, numpy-scheduled training computes what the tutorial's loops compute. Expected numbers
+for the default run come from ``reference.tutorial_numbers``, transcribed from TUTORIAL.md.
 """
 from __future__ import annotations
 

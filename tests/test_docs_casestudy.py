@@ -9,7 +9,7 @@
 - the usage line and the option table match the parser;
 - every number in the prose is either rebuilt here from the data, the default run or the code
   (``test_prose_claims``), or appears in a checked block, or is one of a few non-data numbers
-  (``NOT_DATA``); every relative link points at a file that exists.
+  (``NOT_DATA``). (test_docs_links checks its links.)
 """
 from __future__ import annotations
 
@@ -290,10 +290,3 @@ def test_every_number_in_the_prose_is_checked(claims):
     unchecked = set(NUMBER.findall(prose)) - checked - set(NOT_DATA)
     assert not unchecked, f"numbers in the prose that no test checks: {sorted(unchecked)}"
 
-
-def test_relative_links_point_at_files():
-    targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", TEXT)
-    local = [t for t in targets if not re.match(r"https?://", t)]
-    assert local
-    for target in local:
-        assert (CHAPTER.parent / target).resolve().exists(), target

@@ -76,6 +76,25 @@ def shown(chapter: dict) -> str:
     return "".join(text for _, text, _ in chapter["pairs"])
 
 
+def local_links(path: Path) -> list[tuple[Path, str]]:
+    """Each link and image of a Markdown file that points into the repository: (file, #anchor)."""
+    text = path.read_text(encoding="utf-8")
+    found = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):  # https:, mailto:
+            continue
+        file, _, anchor = target.partition("#")
+        found.append(((path.parent / file).resolve() if file else path.resolve(), anchor))
+    return found
+
+
+def anchors(path: Path) -> set[str]:
+    """The ``#anchors`` GitHub gives a Markdown file's headings (lower case, words joined by -)."""
+    blocks_removed = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+    headings = re.findall(r"^#{1,6} +(.+?) *$", blocks_removed, re.M)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
 def contains_in_order(lines: list[str] | tuple[str, ...], quoted: list[str]) -> bool:
     """``quoted``, split at ``...`` lines, appears in ``lines`` as contiguous runs, in order."""
     chunks: list[list[str]] = [[]]
