@@ -6,10 +6,7 @@ slopes, the tutorial's published trace) or against the chapters' own printed num
 """
 import importlib.util
 import math
-import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -51,13 +48,10 @@ def _series(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def drawn(tmp_path_factory) -> Path:
+def drawn(tmp_path_factory, examples) -> Path:
     out = tmp_path_factory.mktemp("pictures")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], capture_output=True,
-                          text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.count("wrote ") == 8
+    printed = examples("16_chapter_pictures", "--out", str(out))
+    assert "\n".join(printed).count("wrote ") == 8
     return out
 
 

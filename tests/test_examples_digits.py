@@ -5,10 +5,7 @@ make 10% the score of guessing, and the digits are easy enough that a small netw
 above 90% on rows it never trained on. The full run's curves are docs/images/digits-curves.svg.
 """
 import importlib.util
-import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,14 +14,6 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "examples" / "18_digits.py"
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _run(tmp_path, *args, fast=True) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TINYGRAD_BP_FAST": "1" if fast else "0"}
-    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path), *args],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.splitlines()
 
 
 def _texts(path: Path) -> list[str]:
@@ -44,8 +33,8 @@ def _module():
     return module
 
 
-def test_fast_run_learns_and_writes_its_curves(tmp_path) -> None:
-    lines = _run(tmp_path)
+def test_fast_run_learns_and_writes_its_curves(tmp_path, examples) -> None:
+    lines = list(examples("18_digits", "--out", str(tmp_path), fast=True))
     assert lines[0] == ("64-32-10 network, tanh then softmax, cross-entropy, Adam lr 0.01, "
                         "minibatches of 32, 449 test rows")  # 1797 rows, a quarter held out
     first, last = [re.fullmatch(r"epoch +(\d+): loss ([\d.]+) \(test ([\d.]+)\), accuracy "
