@@ -106,7 +106,7 @@ class Examples:
         def run() -> None:
             try:
                 done = subprocess.run(command, cwd=REPO, env=env, capture_output=True,
-                                      text=True, timeout=300)
+                                      text=True, timeout=300, check=False)
             except (OSError, subprocess.SubprocessError) as error:
                 self.shared.store(key, error=f"{' '.join(command[1:])}: {error}")
                 return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -93,13 +93,13 @@ def run(dataset, seed: int, n_folds: int, n_hidden: int, n_epoch: int,
                           n_hidden=n_hidden, seed=seed)
 
 
-@lru_cache(maxsize=None)
+@cache
 def seeds_run(*settings) -> CrossValidation:
     """``run`` on the bundled seeds data; each setting runs once (tests only read the result)."""
     return run(load_wheat_seeds(), *settings)
 
 
-@lru_cache(maxsize=None)
+@cache
 def seeds_oracle(*settings) -> OracleRun:
     """``oracle_run`` on the seeds rows; each setting runs once."""
     return oracle_run(seeds_rows(), *settings)

@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from typing import ClassVar
 
 import pytest
 import tqdm
@@ -33,7 +34,7 @@ SHORT = ["--epochs", "3", "--quiet"]
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
     """``python -m tinygrad_bp ARGS`` in a subprocess, stdout and stderr piped (not terminals)."""
     return subprocess.run([sys.executable, "-m", "tinygrad_bp", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+                          text=True, cwd=cwd, timeout=120, check=False)
 
 
 def main(capsys, *args: str) -> tuple[int, str, str]:
@@ -177,7 +178,7 @@ class _Terminal(io.StringIO):
 
 class _RecordingBar:
     """Stands in for tqdm: records how far the bar was moved."""
-    made: list[_RecordingBar] = []
+    made: ClassVar[list[_RecordingBar]] = []
 
     def __init__(self, total, **kwargs):
         self.total, self.n, self.closed = total, 0, False
@@ -326,7 +327,7 @@ def test_a_reader_that_stops_early_is_not_an_error(args):
     os.close(read_end)
     try:
         result = subprocess.run([sys.executable, "-m", "tinygrad_bp", *args], stdout=write_end,
-                                stderr=subprocess.PIPE, text=True, timeout=120)
+                                stderr=subprocess.PIPE, text=True, timeout=120, check=False)
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (141, "")

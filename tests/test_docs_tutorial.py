@@ -10,7 +10,7 @@ In these chapters:
   or code above, so no number can be typed in and drift;
 - (test_docs_links checks that every link resolves.)
 """
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = ["docs/05-neurons-layers-mlp.md", "docs/06-tutorial-with-autograd.md"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def chapter_run(chapter: str) -> dict:
     """The chapter with its code run (once per chapter)."""
     return run_chapter(REPO / chapter)
@@ -58,8 +58,9 @@ def test_every_decimal_in_the_prose_is_computed(chapter: str) -> None:
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_no_output_block_goes_unchecked(chapter: str) -> None:
     blocks = chapter_run(chapter)["blocks"]
-    unchecked = [b["body"] for k, b in enumerate(blocks) if b["lang"] == "text"
-                 and not MARKER.search(b["above"]) and not (k and blocks[k - 1]["lang"] == "python")]
+    unchecked = [b["body"] for k, b in enumerate(blocks)
+                 if b["lang"] == "text" and not MARKER.search(b["above"])
+                 and not (k and blocks[k - 1]["lang"] == "python")]
     assert unchecked == []
 
 

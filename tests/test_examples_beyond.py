@@ -11,7 +11,7 @@ import ast
 import json
 import random
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -79,13 +79,16 @@ def xor_numpy(seed: int, hidden: int, activation: str, init: str, optimizer: str
 
 
 XOR_RECIPES = [  # as the example describes them in its output
-    ("sigmoid 2-2-1, tutorial init, SGD lr 0.5, 500 epochs", (2, "sigmoid", "tutorial", "sgd", 0.5, 500)),
-    ("tanh 2-2-1, symmetric init, Adam lr 0.05, 200 epochs", (2, "tanh", "symmetric", "adam", 0.05, 200)),
-    ("tanh 2-4-1, symmetric init, Adam lr 0.05, 200 epochs", (4, "tanh", "symmetric", "adam", 0.05, 200)),
+    ("sigmoid 2-2-1, tutorial init, SGD lr 0.5, 500 epochs",
+     (2, "sigmoid", "tutorial", "sgd", 0.5, 500)),
+    ("tanh 2-2-1, symmetric init, Adam lr 0.05, 200 epochs",
+     (2, "tanh", "symmetric", "adam", 0.05, 200)),
+    ("tanh 2-4-1, symmetric init, Adam lr 0.05, 200 epochs",
+     (4, "tanh", "symmetric", "adam", 0.05, 200)),
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def xor_result(seed: int, recipe: int) -> tuple[np.ndarray, float]:
     return xor_numpy(seed, *XOR_RECIPES[recipe][1])
 
@@ -133,7 +136,8 @@ def test_what_13_and_chapter_10_say_about_longer_training():
 def test_13_tabulates_every_seed(examples):
     lines = examples("13_xor")
     start = lines.index("The loss of every seed, 0 to 9 (* learned):")
-    assert lines[start + 1].split() == ["seed", "sigmoid", "2-2-1", "tanh", "2-2-1", "tanh", "2-4-1"]
+    assert lines[start + 1].split() == ["seed", "sigmoid", "2-2-1", "tanh", "2-2-1", "tanh",
+                                        "2-4-1"]
     for seed in range(10):
         cells = lines[start + 2 + seed].split()
         assert int(cells[0]) == seed and len(cells) == 4

@@ -54,10 +54,10 @@ def test_05_initialize(examples) -> None:
     flat = [w for layer in (tn.INIT_HIDDEN, tn.INIT_OUTPUT) for neuron in layer for w in neuron]
     assert [float(row[1].removeprefix("data=")) for row in rows] == flat
     assert all(row[2] == "grad=0.0" for row in rows)
-    assert "7 parameters: (2 inputs + bias) x 1 hidden neuron + (1 hidden output + bias) x 2 " \
-           "output neurons" in lines
-    assert "Autograd's view: MLP(2, [1, 2], granularity='neuron'), every weight a leaf Value " \
-           "with a gradient" in lines
+    assert ("7 parameters: (2 inputs + bias) x 1 hidden neuron + (1 hidden output + bias) x 2 "
+            "output neurons") in lines
+    assert ("Autograd's view: MLP(2, [1, 2], granularity='neuron'), every weight a leaf Value "
+            "with a gradient") in lines
 
 
 def test_06_forward(examples) -> None:
