@@ -37,7 +37,10 @@ def main() -> None:
     print("    eps   float64   float32")
     for eps in (1e-2, 1e-4, 1e-6, 1e-9, 1e-12):
         error64 = abs(central_difference(cube, x, eps) - 12.0)
-        error32 = abs(central_difference(cube, np.float32(x), np.float32(eps)) - 12.0)
+        # float32 arrays of one element stay float32 through every step (numpy 1 turns a
+        # float32 scalar combined with a Python number into float64)
+        x32, eps32 = np.array([x], dtype=np.float32), np.array([eps], dtype=np.float32)
+        error32 = abs(central_difference(cube, x32, eps32) - 12.0)[0]
         print(f"{eps:7.0e}   {error64:.1e}   {float(error32):.1e}")
 
     # The same slope from the engine, for y = x**3 - 2x: dy/dx = 3x**2 - 2 = 10 at x = 2.

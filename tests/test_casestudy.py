@@ -1,21 +1,18 @@
 """``casestudy.cross_validate`` reproduces the tutorial's case study (TUTORIAL.md item 6).
 
-The default run (500 epochs, a few seconds) happens once per module, in the ``default_run``
-fixture. Every other setting is a short run compared with the plain-Python oracle
-(``reference.tutorial_algorithm``) on the same rows, with the same seed: the oracle knows
-nothing of tinygrad_bp, so agreement means the stacked, numpy-scheduled training computes what
-the tutorial's loops compute. Expected numbers for the default run come from
-``reference.tutorial_numbers``, transcribed from TUTORIAL.md.
+The default run (500 epochs, a few seconds) is the suite's one run of it, the ``seeds_default``
+fixture (conftest.py), shared with test_cli and test_docs_casestudy. Every other setting is a
+short run compared with the plain-Python oracle (``reference.tutorial_algorithm``) on the same
+rows, with the same seed: the oracle knows nothing of tinygrad_bp, so agreement means the
+stacked, numpy-scheduled training computes what the tutorial's loops compute. Expected numbers
+for the default run come from ``reference.tutorial_numbers``, transcribed from TUTORIAL.md.
 """
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,7 +24,6 @@ from tinygrad_bp.casestudy import CrossValidation, cross_validate
 from tinygrad_bp.data import kfold_indices, load_csv, load_wheat_seeds, minmax, normalize
 from tinygrad_bp.errors import DataError
 
-REPO = Path(__file__).resolve().parents[1]
 SEEDS_CSV = resources.files("tinygrad_bp.data") / "bundled" / "wheat-seeds.csv"
 VARIETIES = {1: "Kama", 2: "Rosa", 3: "Canadian"}  # data/bundled/README.md
 
@@ -36,9 +32,10 @@ SHORT_SETTINGS = [(2, 3, 3, 30, 0.3), (7, 4, 3, 60, 0.5)]
 STACKED_ATOL = 1e-12  # stacked vs oracle weights: numpy adds in another order (cited in docs)
 
 
-@pytest.fixture(scope="module")
-def default_run() -> CrossValidation:
-    return cross_validate(load_wheat_seeds())
+@pytest.fixture
+def default_run(seeds_default) -> CrossValidation:
+    """What ``tinygrad-bp seeds`` found: ``cross_validate`` with every default."""
+    return seeds_default.result
 
 
 # --- the oracle, on rows in memory ----------------------------------------------------------
@@ -96,6 +93,18 @@ def run(dataset, seed: int, n_folds: int, n_hidden: int, n_epoch: int,
                           n_hidden=n_hidden, seed=seed)
 
 
+@cache
+def seeds_run(*settings) -> CrossValidation:
+    """``run`` on the bundled seeds data; each setting runs once (tests only read the result)."""
+    return run(load_wheat_seeds(), *settings)
+
+
+@cache
+def seeds_oracle(*settings) -> OracleRun:
+    """``oracle_run`` on the seeds rows; each setting runs once."""
+    return oracle_run(seeds_rows(), *settings)
+
+
 def yes_no_rows(n: int = 40) -> list[tuple[float, float, str]]:
     """A small two-class problem: pass (YES) when the score outweighs the hours missed."""
     rng = random.Random(5)
@@ -139,8 +148,8 @@ def test_default_confusion_matrix_agrees_with_the_scores_and_the_split(default_r
 
 @pytest.mark.parametrize("seed, n_folds, n_hidden, n_epoch, l_rate", SHORT_SETTINGS)
 def test_seeds_short_runs_agree_with_the_oracle(seed, n_folds, n_hidden, n_epoch, l_rate):
-    result = run(load_wheat_seeds(), seed, n_folds, n_hidden, n_epoch, l_rate)
-    expected = oracle_run(seeds_rows(), seed, n_folds, n_hidden, n_epoch, l_rate)
+    result = seeds_run(seed, n_folds, n_hidden, n_epoch, l_rate)
+    expected = seeds_oracle(seed, n_folds, n_hidden, n_epoch, l_rate)
     assert result.scores == expected.scores
     assert result.confusion.tolist() == expected.confusion(3).tolist()
     assert result.fold_size == int(210 / n_folds) == len(expected.actual[0])
@@ -148,7 +157,7 @@ def test_seeds_short_runs_agree_with_the_oracle(seed, n_folds, n_hidden, n_epoch
 
 def test_oracle_helper_is_the_oracles_own_case_study():
     seed, n_folds, n_hidden, n_epoch, l_rate = SHORT_SETTINGS[0]
-    assert oracle_run(seeds_rows(), seed, n_folds, n_hidden, n_epoch, l_rate).scores == \
+    assert seeds_oracle(seed, n_folds, n_hidden, n_epoch, l_rate).scores == \
         ta.run_seeds_case_study(SEEDS_CSV, seed=seed, n_folds=n_folds, l_rate=l_rate,
                                 n_epoch=n_epoch, n_hidden=n_hidden)
 
@@ -219,7 +228,7 @@ def test_fold_size_is_the_tutorials_and_leftover_rows_are_dropped(n_rows, n_fold
 @pytest.mark.parametrize("seed, n_folds, n_hidden, n_epoch, l_rate", SHORT_SETTINGS)
 def test_confusion_matrix_sums_to_the_held_out_rows_and_its_diagonal_to_the_mean(
         seed, n_folds, n_hidden, n_epoch, l_rate):
-    result = run(load_wheat_seeds(), seed, n_folds, n_hidden, n_epoch, l_rate)
+    result = seeds_run(seed, n_folds, n_hidden, n_epoch, l_rate)
     held_out = n_folds * result.fold_size
     assert result.confusion.sum() == held_out
     assert np.trace(result.confusion) / held_out * 100 == pytest.approx(result.mean, abs=1e-12)
@@ -306,16 +315,12 @@ def test_stacked_training_equals_k_separate_single_fold_runs_of_the_oracle():
 # --- examples/11_case_study.py ----------------------------------------------------------------
 
 @pytest.mark.parametrize("args, n_epoch", [([], 20), (["--epochs", "5"], 5)])
-def test_example_prints_the_oracles_numbers_in_fast_mode(args, n_epoch):
+def test_example_prints_the_oracles_numbers_in_fast_mode(args, n_epoch, examples):
     """TINYGRAD_BP_FAST=1 means 20 epochs; an explicit --epochs wins."""
-    done = subprocess.run([sys.executable, "examples/11_case_study.py", *args], cwd=REPO,
-                          env=dict(os.environ, TINYGRAD_BP_FAST="1"), capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert done.returncode == 0 and done.stderr == ""
-    expected = oracle_run(seeds_rows(), seed=1, n_folds=5, n_hidden=5, n_epoch=n_epoch,
-                          l_rate=0.3)
+    examples.launch("11_case_study", *args, fast=True)  # runs while the oracle computes
+    expected = seeds_oracle(1, 5, 5, n_epoch, 0.3)
     confusion = expected.confusion(3).tolist()
-    assert done.stdout.splitlines() == [
+    assert list(examples("11_case_study", *args, fast=True)) == [
         "210 rows, 7 features, classes ['1', '2', '3']",
         f"5 folds of {len(expected.actual[0])} rows, {n_epoch} epochs",
         f"Scores: {expected.scores}",

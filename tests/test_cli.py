@@ -1,19 +1,21 @@
 """The ``tinygrad-bp seeds`` command: output, options, and one clean line for every bad input.
 
 Most runs are in-process (``cli.main`` with capsys) and short (a few epochs). The default
-500-epoch run happens once, as a real ``python -m tinygrad_bp seeds`` subprocess, through
-``default_cli_run`` (cached, and shared with ``test_docs_casestudy``); its numbers are checked
-against TUTORIAL.md item 6 (``reference.tutorial_numbers``).
+500-epoch run is the suite's one run of it, the ``seeds_default`` fixture (conftest.py: the
+command in this process, stdout and stderr captured, so neither is a terminal), shared with
+test_casestudy and test_docs_casestudy; its numbers are checked against TUTORIAL.md item 6
+(``reference.tutorial_numbers``). Real ``python -m tinygrad_bp`` processes run with short
+settings.
 """
 from __future__ import annotations
 
-import functools
 import io
 import json
 import os
 import re
 import subprocess
 import sys
+from typing import ClassVar
 
 import pytest
 import tqdm
@@ -32,13 +34,7 @@ SHORT = ["--epochs", "3", "--quiet"]
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
     """``python -m tinygrad_bp ARGS`` in a subprocess, stdout and stderr piped (not terminals)."""
     return subprocess.run([sys.executable, "-m", "tinygrad_bp", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
-
-
-@functools.lru_cache(maxsize=None)
-def default_cli_run() -> subprocess.CompletedProcess:
-    """``tinygrad-bp seeds`` with every default: the one 500-epoch CLI run of the test suite."""
-    return run_cli("seeds")
+                          text=True, cwd=cwd, timeout=120, check=False)
 
 
 def main(capsys, *args: str) -> tuple[int, str, str]:
@@ -58,11 +54,10 @@ SMALL = "".join(f"{i / 10},{(i * 7) % 11 / 10},{'YES' if i % 3 else 'NO'}\n" for
 
 # --- the default run ------------------------------------------------------------------------
 
-def test_default_run_prints_the_tutorials_scores_with_nothing_on_stderr():
-    result = default_cli_run()
-    assert result.returncode == 0
-    assert result.stderr == ""  # stderr is a pipe: no progress bar
-    lines = result.stdout.splitlines()
+def test_default_run_prints_the_tutorials_scores_with_nothing_on_stderr(seeds_default):
+    assert seeds_default.status == 0
+    assert seeds_default.stderr == ""  # stderr is not a terminal: no progress bar
+    lines = seeds_default.stdout.splitlines()
     assert f"Scores: {tn.SEEDS_SCORES}" in lines
     assert f"Mean Accuracy: {tn.SEEDS_MEAN_3DP}%" in lines
     assert "Mean Accuracy: 93.333%" in lines
@@ -72,8 +67,8 @@ def test_default_run_prints_the_tutorials_scores_with_nothing_on_stderr():
     assert re.fullmatch(r"Time: \d+\.\d s", lines[-1])
 
 
-def test_default_run_confusion_table_is_consistent_with_the_scores():
-    lines = default_cli_run().stdout.splitlines()
+def test_default_run_confusion_table_is_consistent_with_the_scores(seeds_default):
+    lines = seeds_default.stdout.splitlines()
     start = lines.index("Confusion matrix (rows: actual class, columns: predicted), "
                         "all held-out folds:")
     assert lines[start + 1].split() == ["1", "2", "3"]
@@ -183,7 +178,7 @@ class _Terminal(io.StringIO):
 
 class _RecordingBar:
     """Stands in for tqdm: records how far the bar was moved."""
-    made: list[_RecordingBar] = []
+    made: ClassVar[list[_RecordingBar]] = []
 
     def __init__(self, total, **kwargs):
         self.total, self.n, self.closed = total, 0, False
@@ -332,7 +327,7 @@ def test_a_reader_that_stops_early_is_not_an_error(args):
     os.close(read_end)
     try:
         result = subprocess.run([sys.executable, "-m", "tinygrad_bp", *args], stdout=write_end,
-                                stderr=subprocess.PIPE, text=True, timeout=120)
+                                stderr=subprocess.PIPE, text=True, timeout=120, check=False)
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (141, "")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from reference import tutorial_algorithm as ta
 
 import tinygrad_bp as tg
 from tinygrad_bp.data import (Dataset, accuracy, confusion_matrix, kfold_indices, load_csv,
@@ -514,17 +515,8 @@ def test_minmax_refuses_an_empty_table():
 # --- kfold_indices ----------------------------------------------------------------------------
 
 def tutorial_folds(n_rows, n_folds):
-    """The tutorial's cross_validation_split, restated on row indices."""
-    dataset_copy = list(range(n_rows))
-    fold_size = int(n_rows / n_folds)
-    folds = []
-    for _ in range(n_folds):
-        fold = []
-        while len(fold) < fold_size:
-            index = random.randrange(len(dataset_copy))
-            fold.append(dataset_copy.pop(index))
-        folds.append(fold)
-    return folds
+    """The tutorial's cross_validation_split (the reference oracle's), on row indices."""
+    return ta.cross_validation_split(range(n_rows), n_folds)
 
 
 @pytest.mark.parametrize("n_rows, n_folds", [(210, 5), (11, 5), (10, 2), (7, 7)])

@@ -1,15 +1,15 @@
 """docs/07-case-study.md prints only numbers that the code computes.
 
 - every ```console block is a command and its real output (the ``Time:`` line masked). The
-  default ``tinygrad-bp seeds`` is the suite's one 500-epoch CLI run, shared with test_cli
-  (``default_cli_run``); ``--json`` with the defaults is checked against that run's scores
+  default ``tinygrad-bp seeds`` is the suite's one 500-epoch run (the ``seeds_default``
+  fixture, conftest.py); ``--json`` with the defaults is checked against that run's scores
   (test_cli checks that ``--json`` prints exactly ``json.dumps`` of the scores and their mean);
 - every ```text block is a piece of the default run's output;
 - every ```pycon block runs as a doctest, in order, in a folder holding the chapter's CSV files;
 - the usage line and the option table match the parser;
 - every number in the prose is either rebuilt here from the data, the default run or the code
   (``test_prose_claims``), or appears in a checked block, or is one of a few non-data numbers
-  (``NOT_DATA``); every relative link points at a file that exists.
+  (``NOT_DATA``). (test_docs_links checks its links.)
 """
 from __future__ import annotations
 
@@ -17,25 +17,23 @@ import ast
 import doctest
 import io
 import json
-import os
 import random
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from reference.markdown import parse
 from test_casestudy import STACKED_ATOL
-from test_cli import OPTIONS, default_cli_run
+from test_cli import OPTIONS
 
 from tinygrad_bp import casestudy, cli
 from tinygrad_bp.data import kfold_indices, load_csv, load_wheat_seeds, minmax
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTER = REPO / "docs" / "07-case-study.md"
+FAST = {"TINYGRAD_BP_FAST": "1"}
 TIME = re.compile(r"^Time: \d+\.\d s$", re.M)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?(?![\w])")
 WORDS = {3: "three", 5: "five", 7: "seven"}
@@ -56,35 +54,41 @@ def mask(text: str) -> str:
     return TIME.sub("Time: (masked)", text)
 
 
-def default_output() -> str:
-    result = default_cli_run()
-    assert result.returncode == 0 and result.stderr == ""
-    return result.stdout
+@pytest.fixture
+def default_output(seeds_default) -> str:
+    """What ``tinygrad-bp seeds`` prints with every default."""
+    assert seeds_default.status == 0 and seeds_default.stderr == ""
+    return seeds_default.stdout
 
 
-def default_confusion() -> list[list[int]]:
-    lines = default_output().splitlines()
+def default_confusion(output: str) -> list[list[int]]:
+    lines = output.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Confusion matrix"))
     return [[int(v) for v in line.split()[1:]] for line in lines[start + 2:start + 5]]
 
 
-def default_scores() -> list[float]:
-    line = next(line for line in default_output().splitlines() if line.startswith("Scores: "))
+def default_scores(output: str) -> list[float]:
+    line = next(line for line in output.splitlines() if line.startswith("Scores: "))
     return ast.literal_eval(line[len("Scores: "):])
+
+
+def write_csv_files(folder: Path) -> None:
+    """Every CSV file the chapter shows (named in the line above the block), into ``folder``."""
+    for block in BLOCKS:
+        if block["lang"] == "csv":
+            [name] = re.findall(r"`([\w.-]+\.csv)`", block["above"])
+            (folder / name).write_text(block["body"])
 
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
-    """A folder holding every CSV file the chapter shows (named in the line above the block)."""
-    for block in BLOCKS:
-        if block["lang"] == "csv":
-            [name] = re.findall(r"`([\w.-]+\.csv)`", block["above"])
-            (tmp_path / name).write_text(block["body"])
+    """A folder holding every CSV file the chapter shows, as the current directory."""
+    write_csv_files(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-def run_command(command: str, workdir: Path, capsys) -> str:
+def run_command(command: str, default_output: str, examples, capsys) -> str:
     """What ``command`` prints (stdout, then stderr), run as the chapter says."""
     argv = shlex.split(command)
     env = {}
@@ -95,26 +99,24 @@ def run_command(command: str, workdir: Path, capsys) -> str:
         args = argv[1:]
         if [a for a in args if a not in ("--json", "--quiet")] == ["seeds"]:  # the default run
             if "--json" not in args:
-                return default_output()
-            scores = default_scores()
+                return default_output
+            scores = default_scores(default_output)
             return json.dumps({"scores": scores, "mean": sum(scores) / len(scores)}) + "\n"
         assert not env
         cli.main(args)
         out, err = capsys.readouterr()
         return out + err
-    assert argv[0] == "python", command
-    done = subprocess.run([sys.executable, *argv[1:]], cwd=REPO, env=dict(os.environ, **env),
-                          capture_output=True, text=True, timeout=60, check=False)
-    return done.stdout + done.stderr
+    assert argv[:2] == ["python", "examples/11_case_study.py"] and env in ({}, FAST), command
+    return "".join(line + "\n" for line in examples("11_case_study", *argv[2:], fast=env == FAST))
 
 
 # --- the blocks -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("block", CONSOLE, ids=[b["body"].splitlines()[0] for b in CONSOLE])
-def test_console_blocks_are_real_output(block, workdir, capsys):
+def test_console_blocks_are_real_output(block, workdir, default_output, examples, capsys):
     command, *shown = block["body"].splitlines()
     assert command.startswith("$ ")
-    real = run_command(command[2:], workdir, capsys)
+    real = run_command(command[2:], default_output, examples, capsys)
     assert mask("\n".join(shown) + "\n") == mask(real)
 
 
@@ -126,8 +128,8 @@ def test_the_chapter_shows_the_default_run_and_the_tutorials_scores():
     assert "Mean Accuracy: 93.333%" in TEXT
 
 
-def test_text_blocks_are_part_of_the_default_output():
-    output = default_output()
+def test_text_blocks_are_part_of_the_default_output(default_output):
+    output = default_output
     texts = [b["body"] for b in BLOCKS if b["lang"] == "text"]
     assert texts
     for body in texts:
@@ -165,8 +167,21 @@ def test_usage_line_and_option_table_match_the_parser(capsys):
 
 # --- the prose --------------------------------------------------------------------------------
 
-def claims(monkeypatch) -> list[str]:
-    """Each sentence (or piece) of the prose that states a number, rebuilt from the code."""
+@pytest.fixture(scope="module")
+def claims(seeds_default, tmp_path_factory) -> list[str]:
+    """Each sentence (or piece) of the prose that states a number, rebuilt from the code.
+
+    Computed once for the two tests that use it, in a folder holding the chapter's CSV files.
+    """
+    folder = tmp_path_factory.mktemp("chapter-07")
+    write_csv_files(folder)
+    output = seeds_default.stdout
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(folder)
+        return rebuilt_claims(output, monkeypatch)
+
+
+def rebuilt_claims(output: str, monkeypatch) -> list[str]:
     features, labels, classes = load_wheat_seeds()
     n_rows, n_features = features.shape
     settings = cli.build_parser().parse_args(["seeds"])
@@ -192,7 +207,7 @@ def claims(monkeypatch) -> list[str]:
     assert seen["biases"] == [(h_k, h_n, 1), (o_k, o_n, 1)]
     assert seen["rows"] == (k, n_train, n_features)
 
-    m = default_confusion()
+    m = default_confusion(output)
     total, trace = sum(map(sum, m)), sum(m[i][i] for i in range(3))
     rows, cols = [sum(r) for r in m], [sum(c) for c in zip(*m)]
     assert rows == per_class  # every row is held out once
@@ -200,7 +215,7 @@ def claims(monkeypatch) -> list[str]:
     assert all(m[i][j] == 0 for i in range(3) for j in range(3) if i != j and 0 not in (i, j))
     area = [features[labels == c, 0].mean() for c in range(3)]
     assert area[2] < area[0] < area[1]  # Kama (1) between Canadian (3) and Rosa (2)
-    scores = default_scores()
+    scores = default_scores(output)
     assert f"{trace / total * 100:.3f}" == f"{sum(scores) / len(scores):.3f}"
 
     exam = casestudy.cross_validate(load_csv(Path("exam.csv")), n_epoch=200)
@@ -261,24 +276,17 @@ def claims(monkeypatch) -> list[str]:
     ]
 
 
-def test_prose_claims(workdir, monkeypatch):
-    for claim in claims(monkeypatch):
+def test_prose_claims(claims):
+    for claim in claims:
         assert claim in FLAT, claim
 
 
-def test_every_number_in_the_prose_is_checked(workdir, monkeypatch):
+def test_every_number_in_the_prose_is_checked(claims):
     prose = re.sub(r"\]\([^)]*\)|<https?://[^>]*>", "", PROSE)  # link targets, URLs
-    checked_text = " ".join(claims(monkeypatch))
+    checked_text = " ".join(claims)
     checked = set(NUMBER.findall(checked_text))
     checked |= {n for b in BLOCKS if b["lang"] in ("console", "pycon", "text", "csv")
                 for n in NUMBER.findall(b["body"])}
     unchecked = set(NUMBER.findall(prose)) - checked - set(NOT_DATA)
     assert not unchecked, f"numbers in the prose that no test checks: {sorted(unchecked)}"
 
-
-def test_relative_links_point_at_files():
-    targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", TEXT)
-    local = [t for t in targets if not re.match(r"https?://", t)]
-    assert local
-    for target in local:
-        assert (CHAPTER.parent / target).resolve().exists(), target

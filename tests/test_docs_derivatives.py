@@ -14,8 +14,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -30,16 +28,12 @@ DECIMAL = re.compile(r"(?<![\w.'])[-−±]?\d+\.\d+")
 PICTURE = REPO / "docs" / "images" / "tanh-derivatives.svg"
 
 
-@cache
-def example(picture: str | None = None) -> tuple[str, ...]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    args = [sys.executable, f"examples/{EXAMPLE}.py"] + (["--picture", picture] if picture else [])
-    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    return tuple(done.stdout.splitlines())
+@pytest.fixture
+def example(examples):
+    """What examples/19 prints (run once per suite, by conftest's runner), with --picture PATH."""
+    def run(picture: str | None = None) -> tuple[str, ...]:
+        return examples(EXAMPLE, *(["--picture", picture] if picture else []))
+    return run
 
 
 def close(printed: str, value: float) -> bool:
@@ -92,13 +86,13 @@ def sigmoid(a: float) -> float:
 
 # -- the example -------------------------------------------------------------------------------
 
-def test_the_cube_line_is_calculus():
+def test_the_cube_line_is_calculus(example):
     # x^3 at 2: 8; 3x^2 = 12; 6x = 12; 6; 0
     assert example()[0] == ("y = x ** 3 at x = 2: y = 8.0, y' = 12.0, y'' = 12.0, y''' = 6.0, "
                             "y'''' = 0.0")
 
 
-def test_newtons_steps_are_the_calculus_iteration():
+def test_newtons_steps_are_the_calculus_iteration(example):
     lines = example()
     assert lines[1] == "Newton's method on f(x) = x**4 - 2 x**2:"
     pattern = re.compile(r"  step (\d): x = (\S+)  f\(x\) = (\S+)  f'\(x\) = (\S+)")
@@ -110,7 +104,7 @@ def test_newtons_steps_are_the_calculus_iteration():
     assert len(steps) == 7 and steps[-1][0] == pytest.approx(1.0, abs=1e-11)
 
 
-def test_tanhs_derivatives_are_the_polynomials_in_tanh():
+def test_tanhs_derivatives_are_the_polynomials_in_tanh(example):
     t = math.tanh(0.5)
     values = [p(t) for p in tanh_derivative_polynomials(4)]
     found = re.fullmatch(r"tanh and its derivatives at x = 0\.5: tanh = (\S+), tanh' = (\S+), "
@@ -125,7 +119,7 @@ def test_tanhs_derivatives_are_the_polynomials_in_tanh():
         np.testing.assert_array_equal(got.coef, want.coef)
 
 
-def test_the_hessian_is_the_hand_derived_one():
+def test_the_hessian_is_the_hand_derived_one(example):
     p, rows, targets = np.array([0.8, -0.3, 1.2]), np.array([1.5, -0.5]), np.array([0.5, -0.2])
     H = hand_hessian(p, rows, targets)
     lines = example()
@@ -141,7 +135,7 @@ def test_the_hessian_is_the_hand_derived_one():
     assert eigenvalues[0] < 0 < eigenvalues[1]  # the saddle the chapter points out
 
 
-def test_the_transfer_derivatives_derivative_is_y_1_minus_y_1_minus_2y():
+def test_the_transfer_derivatives_derivative_is_y_1_minus_y_1_minus_2y(example):
     lines = example()
     assert lines[15] == "a      transfer_derivative  (by tg.grad)       its derivative in a"
     pattern = re.compile(r" ?(\S+)   (\S+)  \(equal: True\)  (\S+)")
@@ -154,7 +148,7 @@ def test_the_transfer_derivatives_derivative_is_y_1_minus_y_1_minus_2y():
     assert len(lines) == 20
 
 
-def test_the_picture_is_what_the_example_and_the_chapter_draw(tmp_path):
+def test_the_picture_is_what_the_example_and_the_chapter_draw(tmp_path, example):
     drawn = tmp_path / "tanh.svg"
     lines = example(str(drawn))
     assert f"wrote {drawn}" in lines
@@ -199,7 +193,7 @@ def test_the_chapters_printed_numbers_are_calculus():
         np.testing.assert_allclose(curve.data, poly(t), rtol=1e-12, atol=1e-12)
 
 
-def test_quoted_example_output_is_what_the_example_prints():
+def test_quoted_example_output_is_what_the_example_prints(example):
     lines = list(example())
     quoted = chapter()["quoted"]
     assert [name for name, _ in quoted] == [EXAMPLE] * 4

@@ -6,21 +6,17 @@ slopes, the tutorial's published trace) or against the chapters' own printed num
 """
 import importlib.util
 import math
-import os
 import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from reference import tutorial_numbers as tn
+from reference.svg import svg_series, svg_texts
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "examples" / "16_chapter_pictures.py"
-SVG = "{http://www.w3.org/2000/svg}"
 PICTURES = {  # chapter -> the pictures it shows
     "01-derivatives.md": ["eps-error.svg"],
     "02-value-and-graph.md": ["graph-L.svg"],
@@ -39,25 +35,11 @@ def _script():
     return module
 
 
-def _texts(path: Path) -> list[str]:
-    svg = ET.fromstring(path.read_bytes())
-    return ["".join(t.itertext()).strip() for t in svg.iter(f"{SVG}text")]
-
-
-def _series(path: Path) -> list[str]:
-    svg = ET.fromstring(path.read_bytes())
-    return [p.get("data-label") for p in svg.iter(f"{SVG}path")
-            if "series" in p.get("class", "").split()]
-
-
 @pytest.fixture(scope="module")
-def drawn(tmp_path_factory) -> Path:
+def drawn(tmp_path_factory, examples) -> Path:
     out = tmp_path_factory.mktemp("pictures")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], capture_output=True,
-                          text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.count("wrote ") == 8
+    printed = examples("16_chapter_pictures", "--out", str(out))
+    assert "\n".join(printed).count("wrote ") == 8
     return out
 
 
@@ -66,31 +48,32 @@ def test_docs_images_are_what_the_script_draws_and_each_chapter_shows_them(drawn
     text = (REPO / "docs" / chapter).read_text(encoding="utf-8")
     for name in PICTURES[chapter]:
         # re-run the script after changing the pictures: docs/images must hold its output
-        assert sorted(_texts(REPO / "docs" / "images" / name)) == sorted(_texts(drawn / name))
-        assert _series(REPO / "docs" / "images" / name) == _series(drawn / name)
+        shown, drawn_now = REPO / "docs" / "images" / name, drawn / name
+        assert sorted(svg_texts(shown, strip=True)) == sorted(svg_texts(drawn_now, strip=True))
+        assert svg_series(shown) == svg_series(drawn_now)
         assert re.search(r"!\[[^\]]+\]\(images/" + re.escape(name) + r"\)", text), name
 
 
 def test_charts_have_one_line_per_series(drawn) -> None:
-    assert _series(drawn / "eps-error.svg") == ["float64", "float32"]
-    assert _series(drawn / "activations.svg") == ["sigmoid", "tanh", "relu"] * 2
-    assert _series(drawn / "tutorial-trace.svg") == ["sum_error"]
-    assert _series(drawn / "vanishing-gradient.svg") == ["sigmoid, tutorial init",
+    assert svg_series(drawn / "eps-error.svg") == ["float64", "float32"]
+    assert svg_series(drawn / "activations.svg") == ["sigmoid", "tanh", "relu"] * 2
+    assert svg_series(drawn / "tutorial-trace.svg") == ["sum_error"]
+    assert svg_series(drawn / "vanishing-gradient.svg") == ["sigmoid, tutorial init",
                                                          "tanh, symmetric init"]
-    assert _series(drawn / "optimisers.svg") == ["SGD lr 0.5", "SGD lr 0.5, momentum 0.9",
+    assert svg_series(drawn / "optimisers.svg") == ["SGD lr 0.5", "SGD lr 0.5, momentum 0.9",
                                                  "Adam lr 0.1"]
 
 
 def test_graphs_show_the_chapters_numbers(drawn) -> None:
-    before = " ".join(_texts(drawn / "graph-L.svg"))
-    after = " ".join(_texts(drawn / "graph-L-backward.svg"))
+    before = " ".join(svg_texts(drawn / "graph-L.svg", strip=True))
+    after = " ".join(svg_texts(drawn / "graph-L-backward.svg", strip=True))
     for data in ["2.0000", "-3.0000", "10.0000", "-6.0000", "4.0000", "-8.0000"]:
         assert data in before and data in after
     assert before.count("grad _______") == 7 and before.count("= _______") == 6  # blanks
     # chapter 3's table: dL/df = d = 4, dL/dd = f = -2, dL/da = f * b = 6, dL/db = f * a = -4
     for grad in ["grad 1.0000", "grad 4.0000", "grad -2.0000", "grad 6.0000", "grad -4.0000"]:
         assert grad in after
-    broadcast = " ".join(_texts(drawn / "graph-broadcast.svg"))
+    broadcast = " ".join(svg_texts(drawn / "graph-broadcast.svg", strip=True))
     assert "grad (2,) [4.0000 \xa04.0000]" in broadcast and "dZ = g copied back" in broadcast
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -29,11 +27,9 @@ CHAPTER = (ROOT / "docs" / "08-verifying-your-own-op.md").read_text(encoding="ut
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module")
-def printed() -> list[str]:
-    done = subprocess.run([sys.executable, str(EXAMPLE)], cwd=ROOT, capture_output=True,
-                          text=True, check=True)
-    return done.stdout.splitlines()
+@pytest.fixture
+def printed(examples) -> list[str]:
+    return list(examples("17_find_the_wrong_op"))
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +117,10 @@ def test_the_sweeps_v_as_the_chapter_describes_it(example):
     assert at_default < 100 * sweep.errors.min()
 
 
-def test_the_example_saves_the_chapters_picture(tmp_path):
+def test_the_example_saves_the_chapters_picture(tmp_path, examples):
     target = tmp_path / "sweep.svg"
-    done = subprocess.run([sys.executable, str(EXAMPLE), "--plot", str(target)], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines()[-1] == f"eps_sweep: saved {target}"
+    assert examples("17_find_the_wrong_op", "--plot", str(target))[-1] == \
+        f"eps_sweep: saved {target}"
     assert "python examples/17_find_the_wrong_op.py --plot docs/images/eps-sweep.svg" in CHAPTER
     for svg in (target, ROOT / "docs" / "images" / "eps-sweep.svg"):
         labels = [p.get("data-label") for p in ET.parse(svg).iter(f"{SVG}path")

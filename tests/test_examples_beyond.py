@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import random
 import re
-import subprocess
-import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -23,33 +20,6 @@ import pytest
 from reference import tutorial_numbers as tn
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-_processes: dict[tuple[str, bool], subprocess.Popen] = {}
-
-
-def launch(name: str, fast: bool = False) -> None:
-    """Start ``python examples/NAME.py`` in the background, so runs can overlap (13 takes ~3 s)."""
-    if (name, fast) in _processes:
-        return
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    env.pop("TINYGRAD_BP_FAST", None)
-    if fast:
-        env["TINYGRAD_BP_FAST"] = "1"
-    _processes[name, fast] = subprocess.Popen(
-        [sys.executable, f"examples/{name}.py"], cwd=REPO, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-@lru_cache(maxsize=None)
-def run_example(name: str, fast: bool = False) -> tuple[str, ...]:
-    """What ``python examples/NAME.py`` prints (with ``TINYGRAD_BP_FAST=1`` if ``fast``)."""
-    launch(name, fast)
-    stdout, stderr = _processes[name, fast].communicate(timeout=60)
-    assert _processes[name, fast].returncode == 0, stderr
-    assert stderr == ""
-    return tuple(stdout.splitlines())
 
 
 def close(printed: str, value: float, decimals: int) -> bool:
@@ -109,13 +79,16 @@ def xor_numpy(seed: int, hidden: int, activation: str, init: str, optimizer: str
 
 
 XOR_RECIPES = [  # as the example describes them in its output
-    ("sigmoid 2-2-1, tutorial init, SGD lr 0.5, 500 epochs", (2, "sigmoid", "tutorial", "sgd", 0.5, 500)),
-    ("tanh 2-2-1, symmetric init, Adam lr 0.05, 200 epochs", (2, "tanh", "symmetric", "adam", 0.05, 200)),
-    ("tanh 2-4-1, symmetric init, Adam lr 0.05, 200 epochs", (4, "tanh", "symmetric", "adam", 0.05, 200)),
+    ("sigmoid 2-2-1, tutorial init, SGD lr 0.5, 500 epochs",
+     (2, "sigmoid", "tutorial", "sgd", 0.5, 500)),
+    ("tanh 2-2-1, symmetric init, Adam lr 0.05, 200 epochs",
+     (2, "tanh", "symmetric", "adam", 0.05, 200)),
+    ("tanh 2-4-1, symmetric init, Adam lr 0.05, 200 epochs",
+     (4, "tanh", "symmetric", "adam", 0.05, 200)),
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def xor_result(seed: int, recipe: int) -> tuple[np.ndarray, float]:
     return xor_numpy(seed, *XOR_RECIPES[recipe][1])
 
@@ -124,12 +97,13 @@ def xor_learned(outputs: np.ndarray) -> bool:
     return bool(np.all(np.abs(XOR_Y - outputs) < 0.25))
 
 
-def test_13_shows_seed_1_of_each_recipe():
-    launch("13_xor"), launch("13_xor", fast=True)  # they run while numpy computes
+def test_13_shows_seed_1_of_each_recipe(examples):
+    examples.launch("13_xor")  # both run while numpy computes
+    examples.launch("13_xor", fast=True)
     for seed in range(10):
         for k in range(len(XOR_RECIPES)):
             xor_result(seed, k)
-    lines = run_example("13_xor")
+    lines = examples("13_xor")
     assert lines[:3] == ("XOR: rows [0, 0] [0, 1] [1, 0] [1, 1], targets 0 1 1 0",
                          "loss: the tutorial's sum_error, sum over the rows of (target - output)^2",
                          "learned: every output within 0.25 of its target")
@@ -159,10 +133,11 @@ def test_what_13_and_chapter_10_say_about_longer_training():
     assert np.sum(np.abs(outputs - 0.5) < 0.01) == 2  # two rows answered with 0.5
 
 
-def test_13_tabulates_every_seed():
-    lines = run_example("13_xor")
+def test_13_tabulates_every_seed(examples):
+    lines = examples("13_xor")
     start = lines.index("The loss of every seed, 0 to 9 (* learned):")
-    assert lines[start + 1].split() == ["seed", "sigmoid", "2-2-1", "tanh", "2-2-1", "tanh", "2-4-1"]
+    assert lines[start + 1].split() == ["seed", "sigmoid", "2-2-1", "tanh", "2-2-1", "tanh",
+                                        "2-4-1"]
     for seed in range(10):
         cells = lines[start + 2 + seed].split()
         assert int(cells[0]) == seed and len(cells) == 4
@@ -176,8 +151,8 @@ def test_13_tabulates_every_seed():
     assert len(lines) == start + 13
 
 
-def test_13_fast_mode_is_the_same_for_seeds_0_to_2():
-    full, fast = run_example("13_xor"), run_example("13_xor", fast=True)
+def test_13_fast_mode_is_the_same_for_seeds_0_to_2(examples):
+    full, fast = examples("13_xor"), examples("13_xor", fast=True)
     start = full.index("The loss of every seed, 0 to 9 (* learned):")
     assert fast[:start] == full[:start]
     assert fast[start] == "The loss of every seed, 0 to 2 (* learned):"
@@ -195,8 +170,8 @@ def test_13_fast_mode_is_documented():
 
 # -- save and predict --------------------------------------------------------------------------
 
-def test_14_trains_to_the_tutorials_numbers_and_saves_them():
-    lines = run_example("14_save_and_predict")
+def test_14_trains_to_the_tutorials_numbers_and_saves_them(examples):
+    lines = examples("14_save_and_predict")
     assert lines[:2] == (f"epoch 0: sum_error {tn.TRAIN_SUM_ERROR_3DP[0]}",
                          f"epoch 19: sum_error {tn.TRAIN_SUM_ERROR_3DP[-1]}")
     header = re.fullmatch(r"contrived.json, (\d+) bytes:", lines[3])
@@ -215,8 +190,8 @@ def test_14_trains_to_the_tutorials_numbers_and_saves_them():
     assert list(lines[end - 6:end - 2]) == neuron_lines
 
 
-def test_14_predicts_new_rows_with_the_saved_weights():
-    lines = run_example("14_save_and_predict")
+def test_14_predicts_new_rows_with_the_saved_weights(examples):
+    lines = examples("14_save_and_predict")
     start = lines.index("Predictions of the loaded network for new rows:")
     assert lines[start + 1].split() == ["row", "output", "0", "output", "1", "class"]
     hidden, output = np.array(tn.TRAIN_FINAL_HIDDEN), np.array(tn.TRAIN_FINAL_OUTPUT)

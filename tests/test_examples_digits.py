@@ -5,36 +5,14 @@ make 10% the score of guessing, and the digits are easy enough that a small netw
 above 90% on rows it never trained on. The full run's curves are docs/images/digits-curves.svg.
 """
 import importlib.util
-import os
 import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+from reference.svg import svg_series, svg_texts
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "examples" / "18_digits.py"
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _run(tmp_path, *args, fast=True) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TINYGRAD_BP_FAST": "1" if fast else "0"}
-    done = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path), *args],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.splitlines()
-
-
-def _texts(path: Path) -> list[str]:
-    return ["".join(t.itertext()).strip()
-            for t in ET.fromstring(path.read_bytes()).iter(f"{SVG}text")]
-
-
-def _labels(path: Path) -> list[str]:
-    return [p.get("data-label") for p in ET.fromstring(path.read_bytes()).iter(f"{SVG}path")
-            if "series" in p.get("class", "").split()]
 
 
 def _module():
@@ -44,8 +22,8 @@ def _module():
     return module
 
 
-def test_fast_run_learns_and_writes_its_curves(tmp_path) -> None:
-    lines = _run(tmp_path)
+def test_fast_run_learns_and_writes_its_curves(tmp_path, examples) -> None:
+    lines = list(examples("18_digits", "--out", str(tmp_path), fast=True))
     assert lines[0] == ("64-32-10 network, tanh then softmax, cross-entropy, Adam lr 0.01, "
                         "minibatches of 32, 449 test rows")  # 1797 rows, a quarter held out
     first, last = [re.fullmatch(r"epoch +(\d+): loss ([\d.]+) \(test ([\d.]+)\), accuracy "
@@ -55,7 +33,7 @@ def test_fast_run_learns_and_writes_its_curves(tmp_path) -> None:
     accuracy = float(re.fullmatch(r"test accuracy: ([\d.]+)%", lines[3])[1])
     assert accuracy == float(last[5]) and 90 < accuracy <= 100
     assert lines[4:] == [f"wrote {tmp_path / 'digits-curves.svg'}"]
-    assert _labels(tmp_path / "digits-curves.svg") == [
+    assert svg_series(tmp_path / "digits-curves.svg") == [
         "train loss", "validation loss", "train accuracy", "validation accuracy",
         "hidden layer", "output layer"]
 
@@ -78,9 +56,8 @@ def test_snapshots_hold_numpys_outputs_and_deltas() -> None:
 def test_the_full_run_is_the_chapters_picture_and_says_what_it_says() -> None:
     _, history, _ = _module().train(20)
     drawn = history.plot(gradients=True).svg
-    svg = ET.fromstring(drawn)
-    assert sorted(_texts(REPO / "docs" / "images" / "digits-curves.svg")) == sorted(
-        "".join(t.itertext()).strip() for t in svg.iter(f"{SVG}text"))
+    assert sorted(svg_texts(REPO / "docs" / "images" / "digits-curves.svg", strip=True)) == \
+        sorted(svg_texts(drawn, strip=True))
     loss, val_loss = np.array(history.loss), np.array(history.val_loss)
     accuracy, val_accuracy = np.array(history.accuracy), np.array(history.val_accuracy)
     # what docs/10 says of the picture

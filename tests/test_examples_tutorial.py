@@ -7,12 +7,8 @@ constants (``reference.tutorial_numbers``), the autograd columns against the ora
 """
 import ast
 import copy
-import os
 import random
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,24 +20,6 @@ from reference import tutorial_numbers as tn
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = ["05_initialize", "06_forward", "07_backpropagate", "08_train", "09_predict"]
 NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
-
-_outputs: dict[str, list[str]] = {}
-
-
-def run_example(name: str) -> list[str]:
-    """The example's printed lines (each example runs once per test session)."""
-    if name not in _outputs:
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]))
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, f"examples/{name}.py"], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=60)
-        elapsed = time.perf_counter() - start
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
-        assert elapsed < 5.0, f"{name} took {elapsed:.1f} s"
-        _outputs[name] = done.stdout.splitlines()
-    return _outputs[name]
 
 
 def dict_lines(lines: list[str]) -> list[list[dict]]:
@@ -59,14 +37,14 @@ def item1_oracle() -> ta.Network:
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_every_example_runs_and_says_how_to_run_it(name: str) -> None:
-    assert run_example(name)
+def test_every_example_runs_and_says_how_to_run_it(name: str, examples) -> None:
+    assert examples(name)
     source = (REPO / "examples" / f"{name}.py").read_text()
     assert f"python examples/{name}.py" in source
 
 
-def test_05_initialize() -> None:
-    lines = run_example("05_initialize")
+def test_05_initialize(examples) -> None:
+    lines = list(examples("05_initialize"))
     layers = dict_lines(lines)
     assert layers == [[{"weights": w} for w in tn.INIT_HIDDEN],
                       [{"weights": w} for w in tn.INIT_OUTPUT]]
@@ -76,14 +54,14 @@ def test_05_initialize() -> None:
     flat = [w for layer in (tn.INIT_HIDDEN, tn.INIT_OUTPUT) for neuron in layer for w in neuron]
     assert [float(row[1].removeprefix("data=")) for row in rows] == flat
     assert all(row[2] == "grad=0.0" for row in rows)
-    assert "7 parameters: (2 inputs + bias) x 1 hidden neuron + (1 hidden output + bias) x 2 " \
-           "output neurons" in lines
-    assert "Autograd's view: MLP(2, [1, 2], granularity='neuron'), every weight a leaf Value " \
-           "with a gradient" in lines
+    assert ("7 parameters: (2 inputs + bias) x 1 hidden neuron + (1 hidden output + bias) x 2 "
+            "output neurons") in lines
+    assert ("Autograd's view: MLP(2, [1, 2], granularity='neuron'), every weight a leaf Value "
+            "with a gradient") in lines
 
 
-def test_06_forward() -> None:
-    lines = run_example("06_forward")
+def test_06_forward(examples) -> None:
+    lines = list(examples("06_forward"))
     assert ast.literal_eval(lines[1]) == tn.FORWARD_OUTPUTS
     network = item1_oracle()
     inputs = tn.FORWARD_ROW
@@ -106,8 +84,8 @@ def test_06_forward() -> None:
                          "gradient); and 8 operations (* + sigmoid)")
 
 
-def test_07_backpropagate() -> None:
-    lines = run_example("07_backpropagate")
+def test_07_backpropagate(examples) -> None:
+    lines = list(examples("07_backpropagate"))
     hidden, output = dict_lines(lines)
     assert [n["weights"] for n in hidden] == tn.INIT_HIDDEN
     assert [n["weights"] for n in output] == tn.INIT_OUTPUT
@@ -129,8 +107,8 @@ def test_07_backpropagate() -> None:
     assert [float(row[1]) for row in rows] == [float(row[2]) for row in rows] == want
 
 
-def test_08_train() -> None:
-    lines = run_example("08_train")
+def test_08_train(examples) -> None:
+    lines = list(examples("08_train"))
     epochs = [line for line in lines if line.startswith(">epoch=")]
     assert epochs == [f">epoch={i}, lrate=0.500, error={e}"
                       for i, e in enumerate(tn.TRAIN_SUM_ERROR_3DP)]
@@ -160,8 +138,8 @@ def test_08_train() -> None:
     np.testing.assert_allclose(cells[:, 3], cells[:, 0] - tn.TRAIN_L_RATE * cells[:, 1], rtol=1e-15)
 
 
-def test_09_predict() -> None:
-    lines = run_example("09_predict")
+def test_09_predict(examples) -> None:
+    lines = list(examples("09_predict"))
     labels = [row[-1] for row in tn.CONTRIVED_DATASET]
     assert [line for line in lines if line.startswith("Expected=")] == \
         [f"Expected={y}, Got={y}" for y in labels]

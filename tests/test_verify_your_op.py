@@ -6,24 +6,26 @@ Every number the example prints is derived here independently: the sigmoid's val
 
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from reference.markdown import same_to_within
 
 import tinygrad_bp as tg
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = (ROOT / "docs" / "08-verifying-your-own-op.md").read_text(encoding="utf-8")
+# The example's gradients go through numpy's vectorised exp, log1p and tanh and a BLAS matrix
+# product, whose last digits depend on the machine; the numeric slope is a central difference
+# with eps = 1e-6, which magnifies a last-bit change in log(1 + e^x) up to a million-fold. So the
+# chapter's copy of the output is compared with what prints here to 8 significant digits.
+NUMBERS_RTOL = 1e-8
 
 
-@pytest.fixture(scope="module")
-def printed() -> list[str]:
-    result = subprocess.run([sys.executable, "examples/12_verify_your_op.py"], cwd=ROOT,
-                            capture_output=True, text=True, check=True)
-    return result.stdout.splitlines()
+@pytest.fixture
+def printed(examples) -> list[str]:
+    return list(examples("12_verify_your_op"))
 
 
 def _sigmoid(a: float) -> float:
@@ -64,7 +66,9 @@ def test_check_grads_passes_right_gradients_and_names_the_forgotten_slope(printe
 
 def test_the_chapter_shows_exactly_what_the_example_prints(printed):
     block = re.search(r"\$ python examples/12_verify_your_op.py\n(.*?)```", CHAPTER, re.S).group(1)
-    assert block.splitlines() == printed
+    assert len(block.splitlines()) == len(printed)
+    for shown, actual in zip(block.splitlines(), printed):
+        assert same_to_within(shown, actual, NUMBERS_RTOL), (shown, actual)
 
 
 def test_the_chapters_numbers_follow_from_the_sigmoid():

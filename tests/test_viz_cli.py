@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from reference.svg import svg_texts
 
 import tinygrad_bp.viz.render as render
 from tinygrad_bp.cli import add_graph_arguments, cli_graph
@@ -81,7 +82,7 @@ def test_a_failed_write_to_standard_output_names_it(monkeypatch, capsys) -> None
 def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.delenv(render.RENDERER_ENV, raising=False)
     monkeypatch.setenv("PATH", "")
-    monkeypatch.setattr(render, "_script_dirs", lambda: [])
+    monkeypatch.setattr(render, "_script_dirs", list)
     assert run("-o", str(tmp_path / "g.svg")) == 1
     err = capsys.readouterr().err
     assert err.startswith("tinygrad-bp: error: ") and err.count("\n") == 1
@@ -93,27 +94,19 @@ def test_no_renderer_exits_1_naming_both_options(tmp_path, monkeypatch, capsys) 
 def test_module_entry_point(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "tinygrad_bp", "graph", "-o", str(tmp_path / "g.svg")]
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
     ET.fromstring((tmp_path / "g.svg").read_bytes())
 
 
-def _texts(path: Path) -> list[str]:
-    svg = ET.fromstring(path.read_bytes())
-    return ["".join(t.itertext()).strip() for t in svg.iter("{http://www.w3.org/2000/svg}text")]
-
-
-def test_example_renders_the_readme_picture_and_matches_docs_images(tmp_path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, str(REPO / "examples" / "10_draw_graph.py"), "all",
-                           "--out", str(tmp_path)], capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr
-    assert "step 9 of 10: x1.grad += w1.data (-3.0000) * x1w1.grad (0.5000) = -1.5000" \
-        in done.stdout
-    texts = _texts(tmp_path / "graph.svg")
+def test_example_renders_the_readme_picture_and_matches_docs_images(tmp_path, examples) -> None:
+    printed = examples("10_draw_graph", "all", "--out", str(tmp_path))
+    assert "step 9 of 10: x1.grad += w1.data (-3.0000) * x1w1.grad (0.5000) = -1.5000" in printed
+    texts = svg_texts(tmp_path / "graph.svg", strip=True)
     for expected in ["0.7071", "-1.5000", "1.0000", "∂o/∂n = 0.5000", "tanh"]:
         assert expected in texts
     # docs/images holds what the example draws: re-run it after changing the drawings
     for name in ["graph.svg", "graph-worksheet.svg", "backward-step-9.svg", "network-2-1-2.svg",
                  "network-7-5-3.svg"]:
-        assert sorted(_texts(REPO / "docs" / "images" / name)) == sorted(_texts(tmp_path / name))
+        shown, drawn = REPO / "docs" / "images" / name, tmp_path / name
+        assert sorted(svg_texts(shown, strip=True)) == sorted(svg_texts(drawn, strip=True))

@@ -5,9 +5,9 @@ The expected text is what the user typed: Graphviz's own rules (``\\G`` is the g
 ``\\\\`` one backslash, ``<...>`` an HTML-like label) are what the drawings must defeat.
 """
 import random
-import xml.etree.ElementTree as ET
 
 import pytest
+from reference.svg import svg_texts
 
 import tinygrad_bp as tg
 from tinygrad_bp import nn
@@ -15,13 +15,8 @@ from tinygrad_bp.cli import main
 from tinygrad_bp.tutorial.samples import classic_neuron
 from tinygrad_bp.viz import backward_steps, draw_graph, draw_network, save_backward_frames
 
-SVG = "{http://www.w3.org/2000/svg}"
 # Graphviz escapes (graph, node, edge, tail, head, label; line breaks) and a lone backslash.
 AWKWARD = ["x\\G", "w\\E", "b\\", "y\\N", "t\\T\\H\\L", "n\\n\\l\\r", '"q" \\"r\\"', "<a & b>"]
-
-
-def _texts(svg: bytes) -> list[str]:
-    return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
 
 
 def _awkward_graph():
@@ -47,7 +42,7 @@ def test_dot_source_doubles_backslashes_and_escapes_html():
 
 @pytest.mark.parametrize("title", ["<a & b>", "<b>bold?</b>", "tab\\there \\G \\"])
 def test_svg_shows_every_name_and_the_title_as_typed(title):
-    texts = [t.strip() for t in _texts(draw_graph(_awkward_graph(), title=title).pipe("svg"))]
+    texts = [t.strip() for t in svg_texts(draw_graph(_awkward_graph(), title=title).pipe("svg"))]
     assert title in texts
     for label in AWKWARD:
         assert label in texts, label
@@ -56,7 +51,7 @@ def test_svg_shows_every_name_and_the_title_as_typed(title):
 
 def test_network_title_as_typed():
     model = nn.MLP(2, [2, 1], rng=random.Random(0))
-    texts = [t.strip() for t in _texts(draw_network(model, title="<a & b> \\G").pipe("svg"))]
+    texts = [t.strip() for t in svg_texts(draw_network(model, title="<a & b> \\G").pipe("svg"))]
     assert "<a & b> \\G" in texts
 
 
@@ -65,7 +60,7 @@ def test_frame_captions_keep_backslashes(tmp_path):
     y = x * w
     y.label = "y"
     paths = save_backward_frames(y, tmp_path)
-    texts = [t.strip() for t in _texts(paths[-1].read_bytes())]
+    texts = [t.strip() for t in svg_texts(paths[-1].read_bytes())]
     # w's step reads x's data: "step k of 3: w.grad += (x\G).data (2.0000) * y.grad ..."
     assert any(t.startswith("step ") and "+= (x\\G).data (2.0000) * y.grad" in t
                for t in texts), texts

@@ -2,9 +2,9 @@
 
 These run whatever ``find_renderer`` finds (here graphviz-pure, installed as a dependency).
 """
-import xml.etree.ElementTree as ET
 
 import pytest
+from reference.svg import svg_texts
 
 import tinygrad_bp.viz.render as render
 from tinygrad_bp.errors import TinygradBPError
@@ -12,13 +12,6 @@ from tinygrad_bp.viz import RenderError, draw_graph, draw_network, find_renderer
 from tinygrad_bp.tutorial.samples import classic_neuron, seeds_network, tutorial_network
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _texts(svg: str | bytes) -> list[str]:
-    root = ET.fromstring(svg)
-    assert root.tag == f"{SVG}svg"
-    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
 
 
 def test_a_renderer_is_found() -> None:
@@ -26,7 +19,7 @@ def test_a_renderer_is_found() -> None:
 
 
 def test_pipe_svg_is_xml_with_the_numbers() -> None:
-    texts = _texts(draw_graph(classic_neuron()).pipe(format="svg"))
+    texts = svg_texts(draw_graph(classic_neuron()).pipe(format="svg"))
     assert "0.7071" in texts and "-1.5000" in texts
     assert "∂x1w1/∂x1 = -3.0000" in [t.strip() for t in texts]
 
@@ -49,7 +42,7 @@ def test_render_writes_source_and_picture(tmp_path) -> None:
     assert (tmp_path / "neuron.png").read_bytes()[:8] == PNG_SIGNATURE
     svg = dot.render(outfile=tmp_path / "sub" / "n.svg")
     assert svg.endswith("n.svg") and (tmp_path / "sub" / "n.gv").exists()
-    _texts((tmp_path / "sub" / "n.svg").read_bytes())
+    svg_texts((tmp_path / "sub" / "n.svg").read_bytes())
     dot.render(tmp_path / "clean", format="svg", cleanup=True)
     assert not (tmp_path / "clean").exists() and (tmp_path / "clean.svg").exists()
 
@@ -62,14 +55,14 @@ def test_default_format_is_svg(tmp_path) -> None:
 def test_jupyter_display_goes_through_the_same_renderer() -> None:
     dot = draw_graph(classic_neuron())
     bundle = dot._repr_mimebundle_()
-    assert "0.7071" in _texts(bundle["image/svg+xml"])
-    assert "-1.5000" in _texts(dot._repr_svg_())
+    assert "0.7071" in svg_texts(bundle["image/svg+xml"])
+    assert "-1.5000" in svg_texts(dot._repr_svg_())
     png = dot._repr_mimebundle_(include=["image/png"])["image/png"]
     assert png[:8] == PNG_SIGNATURE
 
 
 def test_networks_render(tmp_path) -> None:
-    texts = _texts(draw_network(tutorial_network()).pipe(format="svg"))
+    texts = svg_texts(draw_network(tutorial_network()).pipe(format="svg"))
     assert "0.1344" in texts and "hidden layer · sigmoid" in texts
     png = draw_network(seeds_network()).pipe(format="png")
     assert png[:8] == PNG_SIGNATURE
