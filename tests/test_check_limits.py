@@ -54,7 +54,7 @@ def test_a_raise_before_any_wrong_delta_cannot_be_checked(tmp_path, capsys) -> N
 def test_a_recursion_prints_a_few_frames_and_a_count(tmp_path, capsys) -> None:
     source = ("def f(n):\n    return f(n + 1)\n\n"
               "def backward_propagate_error(network, expected):\n    f(0)\n")
-    status, out, err = _check(tmp_path, capsys, source)
+    status, _, err = _check(tmp_path, capsys, source)
     lines = err.splitlines()
     assert status == 2 and "RecursionError" in lines[0]
     assert len(lines) < 15

@@ -314,7 +314,8 @@ def test_log_of_zero_and_negative_numbers_follows_numpy():
         assert tg.Value(0.0).log().data == -math.inf
         assert math.isnan(tg.Value(-1.0).log().data)
         arr = tg.Value(np.array([0.0, -1.0, math.e])).log().data
-    assert arr[0] == -math.inf and math.isnan(arr[1]) and arr[2] == 1.0
+    # log(e) is 1 to within an ulp (numpy 1.26's AVX-512 log answers 0.9999999999999999)
+    assert arr[0] == -math.inf and math.isnan(arr[1]) and abs(arr[2] - 1.0) <= 2.3e-16
     x = tg.Value(0.0)
     x.log().backward()
     assert x.grad == math.inf  # d log(x)/dx = 1/x

@@ -97,7 +97,10 @@ def labels(n: int) -> list[str]:
 # -- without PyTorch ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", list(ELEMENTWISE))
-def test_scalars_and_arrays_agree_to_the_bit_and_numpy_stays_silent(name):
+def test_scalars_and_arrays_agree_and_numpy_stays_silent(name):
+    # Python floats go through libm, arrays through numpy's SIMD loops: the two may differ in
+    # the last bit or two (numpy 1.26's AVX-512 log and tanh do), never in what is inf, nan or
+    # zero, or in a sign (docs/design.md, "The same numbers on every machine").
     f, _, n = ELEMENTWISE[name]
     cols = columns(n)
     with warnings.catch_warnings():
@@ -105,7 +108,11 @@ def test_scalars_and_arrays_agree_to_the_bit_and_numpy_stays_silent(name):
         scalar = derivatives(f, cols, scalar=True)
         array = derivatives(f, cols, scalar=False)
     for label, s, a in zip(labels(n), scalar, array):
-        bad = ~((s == a) & (np.signbit(s) == np.signbit(a)) | np.isnan(s) & np.isnan(a))
+        with np.errstate(invalid="ignore", over="ignore"):
+            ulps = np.abs(s - a) / np.spacing(np.maximum(np.abs(s), np.abs(a)))
+        close = (s == a) | (np.isfinite(s) & np.isfinite(a) & (ulps <= 2)
+                            & ((s == 0) == (a == 0)))
+        bad = ~(close & (np.signbit(s) == np.signbit(a)) | np.isnan(s) & np.isnan(a))
         where = [tuple(c[j] for c in cols) for j in np.flatnonzero(bad)][:5]
         assert not bad.any(), f"{name}: {label} differs between floats and arrays at {where}"
 
