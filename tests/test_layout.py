@@ -214,3 +214,16 @@ def test_no_module_shares_a_name_with_a_function_its_package_exports(package: st
     clashes = {name for name in names & set(module.__all__)
                if not isinstance(getattr(module, name), types.ModuleType)}
     assert not clashes
+
+
+def test_design_md_draws_every_layer_this_test_knows() -> None:
+    text = (PACKAGE.parent / "docs" / "design.md").read_text(encoding="utf-8")
+    picture = text.split("## The layers", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    for name in ["nn/", "data/", "tutorial/", "viz/", "cli.py", "ops/", "value", "engine",
+                 "derivatives", "checks", "verify/", "grad_mode", "errors"]:
+        assert name in picture, name
+    assert set(LAYER.values()) == {"engine", "nn", "data", "tutorial", "viz", "cli"}
+    # the one training loop the page names is where it says
+    assert "def train(" in (PACKAGE / "nn" / "training.py").read_text(encoding="utf-8")
+    assert "ACTIVATIONS" in (PACKAGE / "nn" / "activations.py").read_text(encoding="utf-8")
+    assert "class Optimizer" in (PACKAGE / "nn" / "optim.py").read_text(encoding="utf-8")
