@@ -34,3 +34,18 @@ def test_an_eps_below_the_inputs_resolution_is_refused_not_a_false_alarm() -> No
     with pytest.raises(tg.GradcheckError, match=re.escape(message)):
         tg.gradcheck(lambda v: (v * 3.0).sum(), x)
     assert tg.gradcheck(lambda v: (v * 3.0).sum(), tg.Value([1.0, 1e300]), eps=1e290)
+
+
+def test_grad_of_a_plain_number_input_names_it() -> None:
+    x = tg.Value(2.0)
+    with pytest.raises(TypeError, match=r"^tg.grad: inputs must be a Value or a list of Values, "
+                                        r"not float 3\.0$"):
+        tg.grad(x * x, 3.0)
+
+
+def test_train_refuses_true_false_targets() -> None:
+    import numpy as np
+
+    model = tg.nn.MLP(2, [2, 2])
+    with pytest.raises(ValueError, match=r"^nn.train: targets are True/False; give class "):
+        tg.nn.train(model, np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([True, False]))

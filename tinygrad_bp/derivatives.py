@@ -26,7 +26,13 @@ def grad(output: Value, inputs: Value | Sequence[Value], create_graph: bool = Fa
     are constants. An input no gradient reaches is an error (as in PyTorch) unless
     ``allow_unused=True``, which gives zeros (PyTorch gives None there).
     """
-    inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    elif isinstance(inputs, (list, tuple)):
+        inputs = list(inputs)
+    else:
+        raise TypeError(f"tg.grad: inputs must be a Value or a list of Values, "
+                        f"not {type(inputs).__name__} {inputs!r:.40}")
     _check(output, inputs)
     nodes = engine.topological_order(output)
     in_graph = {id(node) for node in nodes}

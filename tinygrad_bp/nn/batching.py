@@ -78,6 +78,9 @@ def examples(model, inputs, targets, loss, what: str = "") -> Examples:
     if n_inputs is not None and x.shape[-1] != n_inputs:
         raise ValueError(f"nn.train: {names[0]} rows have {x.shape[-1]} features, the model "
                          f"takes {n_inputs} inputs")
+    if np.asarray(targets).dtype == np.bool_:  # True/False would read as classes 1 and 0
+        raise ValueError(f"nn.train: {names[1]} are True/False; give class indices (0, 1) or "
+                         "target values as numbers")
     t = _numbers(targets, names[1])
     if t.shape[:ndim - 1] != x.shape[:-1]:
         raise ValueError(f"nn.train: {names[1]} of shape {t.shape} do not match {names[0]} "
