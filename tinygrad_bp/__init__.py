@@ -3,8 +3,9 @@
 The layers, each importing only the ones above it:
 
 - the engine: ``Value`` (``value``), the backward walk (``engine``), the primitive ops (``ops``),
-  gradients as Values, Jacobians and Hessians (``derivatives``), derivative checks (``checks``,
-  and ``verify``: which op is wrong), errors (``errors``);
+  gradients as Values, Jacobians and Hessians (``derivatives``), record-and-replay of a step
+  (``replay``; compiled by ``symbolic``, ``codegen``, ``compiled``), derivative checks
+  (``checks``, and ``verify``: which op is wrong), errors (``errors``);
 - ``nn``: modules, activations, losses, optimisers, saving;  ``data``: load, scale, split, score;
 - ``tutorial``: the tutorial's functions, its case study, the samples the drawings use;
 - ``viz``: drawings;  and ``cli``, the ``tinygrad-bp`` command, which nothing imports.
@@ -30,6 +31,7 @@ _EXPORTS = {  # public name -> the module (relative to this package) that define
     "EpsSweep": "verify", "GraphCheck": "verify", "TaylorReport": "verify",
     "check_graph": "verify", "eps_sweep": "verify", "taylor_test": "verify",
     "Value": "value", "apply": "value", "stack": "value", "zero_grad": "value",
+    "Trace": "replay", "trace": "replay",
     "Figure": "viz", "RenderError": "viz", "backward_steps": "viz", "draw_graph": "viz",
     "draw_network": "viz", "explain_backward": "viz", "save_backward_frames": "viz",
     "Dataset": "data", "accuracy": "data", "confusion_matrix": "data", "kfold_indices": "data",
@@ -67,6 +69,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from .derivatives import grad, hessian, jacobian
     from .nn import losses, optim
     from .ops import OPS, Op
+    from .replay import Trace, trace
     from .value import Value, apply, stack, zero_grad
     from .verify import (EpsSweep, GraphCheck, TaylorReport, check_graph, eps_sweep,
                          taylor_test)

@@ -1,0 +1,259 @@
+"""Record-and-replay (``tg.trace``) and its compiled form give what the plain engine gives.
+
+The reference for every comparison is computed independently: the plain engine building a fresh
+graph for every step (the path every other test checks), numpy written out by hand, or the
+tutorial's own algorithm (``reference.tutorial_algorithm``, which knows nothing of tinygrad_bp).
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from reference import tutorial_algorithm as ta
+
+import tinygrad_bp as tg
+from tinygrad_bp import engine, nn
+from tinygrad_bp import tutorial as tut
+from tinygrad_bp.nn.losses import half_squared_error
+
+RNG = np.random.default_rng(7)
+ROWS = RNG.random((12, 3))
+TARGETS = np.eye(2)[RNG.integers(0, 2, 12)]
+
+
+def _neuron_net():
+    random.seed(3)
+    return tut.initialize_network(3, 2, 2)  # every weight its own scalar Value
+
+
+def _layer_net():
+    random.seed(3)
+    return nn.MLP(3, [4, 2])
+
+
+def _engine_sgd(net, rows, targets, lr, epochs=1):
+    """The plain engine: a fresh graph per row, backward, p -= lr * grad; the losses."""
+    losses = []
+    for _ in range(epochs):
+        for x, e in zip(rows, targets):
+            net.zero_grad()
+            loss = half_squared_error(net(x), e)
+            loss.backward()
+            losses.append(loss.item())
+            for p in net.parameters():
+                p.data = p.data - lr * p.grad
+    return losses
+
+
+def _weights(net):
+    return [np.array(p.data).tolist() for p in net.parameters()]
+
+
+def _traced(net):
+    def step(x, e):
+        out = net(x)
+        return half_squared_error(out, e), out
+
+    return tg.trace(step, inputs=[ROWS[0], TARGETS[0]])
+
+
+# -- replay ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [_neuron_net, _layer_net], ids=["scalars", "arrays"])
+def test_replayed_steps_give_the_engines_gradients_bit_for_bit(make):
+    plain, replayed = make(), make()
+    step = tg.trace(lambda x, e: half_squared_error(replayed(x), e), inputs=[ROWS[0], TARGETS[0]])
+    for x, e in zip(ROWS, TARGETS):
+        plain.zero_grad()
+        expected = half_squared_error(plain(x), e)
+        expected.backward()
+        assert step.step(x, e) == expected.item()
+        assert [np.array(p.grad).tolist() for p in replayed.parameters()] == \
+            [np.array(p.grad).tolist() for p in plain.parameters()]
+        for p, q in zip(plain.parameters(), replayed.parameters()):  # the same update on both
+            p.data = p.data - 0.5 * p.grad
+            q.data = q.data - 0.5 * q.grad
+    # every node shows the last step: outputs and deltas as the plain engine left them
+    last = [(n.output, n.delta) for layer in plain.layers for n in layer.neurons]
+    assert [(n.output, n.delta) for layer in replayed.layers for n in layer.neurons] == last
+
+
+def test_a_stacked_graph_of_k_networks_replays_as_built_afresh():
+    # the case study's shape: k networks side by side, rows as columns (k, inputs, 1)
+    k, rng = 3, np.random.default_rng(1)
+    weights = [rng.random((k, 4, 3)), rng.random((k, 4, 1)), rng.random((k, 2, 4)),
+               rng.random((k, 2, 1))]
+    xs, es = rng.random((5, k, 3, 1)), rng.random((5, k, 2, 1))
+
+    def loss(params, x, e):
+        W1, b1, W2, b2 = params
+        return half_squared_error((W2 @ (W1 @ x + b1).sigmoid() + b2).sigmoid(), e)
+
+    params = [tg.Value(w.copy()) for w in weights]
+    x, e = tg.Value(xs[0], requires_grad=False), tg.Value(es[0], requires_grad=False)
+    step = tg.trace(loss(params, x, e), inputs=[x, e])
+    assert step.params == params and step.shapes == [(k, 3, 1), (k, 2, 1)]
+    for t in range(5):
+        fresh = [tg.Value(p.data.copy()) for p in params]
+        expected = loss(fresh, tg.Value(xs[t], requires_grad=False), es[t])
+        expected.backward()
+        assert step.step(xs[t], es[t]) == expected.item()
+        for p, q in zip(params, fresh):
+            np.testing.assert_array_equal(p.grad, q.grad)
+            p.data -= 0.3 * p.grad
+
+
+def test_an_input_that_no_op_links_is_refused_with_the_fix():
+    net = _neuron_net()
+    x = tg.Value(ROWS[0], requires_grad=False)  # neuron granularity reads it as plain numbers
+    loss = half_squared_error(net(x), TARGETS[0])
+    with pytest.raises(ValueError, match=r"input 0 \(shape \(3,\)\) is not a leaf of the loss's "
+                                         r"graph.*pass a function instead"):
+        tg.trace(loss, inputs=[x])
+
+
+def test_inputs_built_by_a_function_are_linked_and_need_no_gradient():
+    net = _neuron_net()
+    step = _traced(net)
+    assert [v.requires_grad for v in step.inputs] == [False, False]
+    assert step.params == net.parameters()
+    step.step(ROWS[1], TARGETS[1])
+    assert all(v._grad is None for v in step.inputs)  # nothing computed for them
+
+
+def test_data_of_another_shape_is_an_error_naming_it_or_a_new_recording():
+    net = _layer_net()
+    x, e = tg.Value(ROWS[:4], requires_grad=False), tg.Value(TARGETS[:4], requires_grad=False)
+    step = tg.trace(half_squared_error(net(x), e), inputs=[x, e])
+    with pytest.raises(ValueError, match=r"input 0 has shape \(3, 3\), but the graph was "
+                                         r"recorded for shape \(4, 3\)"):
+        step.step(ROWS[:3], TARGETS[:3])
+    rebuilt = tg.trace(lambda x, e: half_squared_error(net(x), e), inputs=[ROWS[:4], TARGETS[:4]])
+    plain = _layer_net()
+    plain.zero_grad()
+    expected = half_squared_error(plain(ROWS[:3]), TARGETS[:3])
+    expected.backward()
+    assert rebuilt.step(ROWS[:3], TARGETS[:3]) == expected.item()
+    assert rebuilt.shapes == [(3, 3), (3, 2)]
+    np.testing.assert_array_equal(net.layers[0].W.grad, plain.layers[0].W.grad)
+
+
+def test_trace_refuses_what_it_cannot_replay():
+    with pytest.raises(ValueError, match="a Value holding one number computed by ops, not "
+                                         r"shape \(3,\)"):
+        tg.trace(tg.Value([1.0, 2.0, 3.0]) * 2.0)
+    with pytest.raises(TypeError, match="must return the loss Value"):
+        tg.trace(lambda x: 3.0, inputs=[1.0])
+    with pytest.raises(TypeError, match="takes 2 inputs' data, got 1"):
+        _traced(_neuron_net()).step(ROWS[0])
+
+
+# -- the compiled steps ------------------------------------------------------------------------
+
+def test_compiled_scalar_steps_are_the_engines_to_the_last_bit():
+    plain, compiled = _neuron_net(), _neuron_net()
+    expected = _engine_sgd(plain, ROWS, TARGETS, 0.3, epochs=2)
+    run = _traced(compiled).compile(0.3)
+    assert (run.backend, run.exact, run.reason) == ("python", True, "")
+    steps = run(ROWS, TARGETS, epochs=2)
+    assert steps.losses.tolist() == expected
+    assert _weights(compiled) == _weights(plain)
+    # the last step ran through the engine: every neuron shows its output and delta
+    assert [(n.output, n.delta) for layer in compiled.layers for n in layer.neurons] == \
+        [(n.output, n.delta) for layer in plain.layers for n in layer.neurons]
+
+
+def test_compiled_training_is_the_tutorials_own_algorithm():
+    # l_rate 0.5 and no layer wider than two: the tutorial's updates and deltas to the bit
+    rows = [list(r) + [int(c)] for r, c in zip(ROWS.tolist(), TARGETS[:, 1])]
+    random.seed(3)
+    oracle = ta.initialize_network(3, 2, 2)
+    ta.train_network(oracle, rows, 0.5, 3, 2)
+    net = _neuron_net()
+    _traced(net).compile(0.5)(ROWS, TARGETS, epochs=3)
+    assert tut.to_network(net)[0][0]["weights"] == oracle[0][0]["weights"]
+    assert [n["weights"] for layer in tut.to_network(net) for n in layer] == \
+        [n["weights"] for layer in oracle for n in layer]
+
+
+def test_compiled_array_steps_agree_with_the_engine_to_rounding():
+    plain, compiled = _layer_net(), _layer_net()
+    expected = _engine_sgd(plain, ROWS, TARGETS, 0.3, epochs=2)
+    step = _traced(compiled)
+    run = step.compile(0.3)
+    assert (run.backend, run.exact) == ("python", False)  # numpy's products add in their order
+    steps = run(ROWS, TARGETS, epochs=2, sync=False)
+    np.testing.assert_allclose(steps.losses, expected, rtol=1e-13)
+    for a, b in zip(_weights(compiled), _weights(plain)):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    assert steps.outputs[0].shape == (24, 2)
+
+
+def test_generated_source_is_one_step_of_straight_line_backprop():
+    net = _neuron_net()
+    source = _traced(net).source
+    assert source.startswith("def sgd_steps(P, rows, lr, epochs):")
+    assert "for x0_0, x0_1, x0_2, x1_0, x1_1, in rows:" in source
+    assert source.count(" - lr * ") == len(net.parameters())
+    # run it by hand for one row: the engine's step, weight for weight
+    namespace: dict = {}
+    from tinygrad_bp import compiled
+    namespace.update(compiled._PYTHON_NAMES)
+    exec(source, namespace)
+    weights, losses, _ = namespace["sgd_steps"]([p.data for p in net.parameters()],
+                                                [list(ROWS[0]) + list(TARGETS[0])], 0.3, 1)
+    plain = _neuron_net()
+    assert losses == _engine_sgd(plain, ROWS[:1], TARGETS[:1], 0.3)
+    assert weights == [p.data for p in plain.parameters()]
+
+
+def test_too_big_or_unsupported_graphs_are_replayed_and_say_why():
+    net = _layer_net()
+    big = _traced(net).compile(0.3, max_ops=50)
+    assert big.backend == "replay" and "more than max_ops=50" in big.reason
+    random.seed(3)
+    relu = nn.MLP(3, [4, 2], activation="relu")
+    step = tg.trace(lambda x, e: half_squared_error(relu(x), e), inputs=[ROWS[0], TARGETS[0]])
+    run = step.compile(0.3)
+    assert run.backend == "replay" and "op 'relu'" in run.reason
+    assert step.source.startswith("# not compiled: op 'relu'")
+    # replaying still trains exactly as the engine does
+    random.seed(3)
+    plain = nn.MLP(3, [4, 2], activation="relu")
+    expected = _engine_sgd(plain, ROWS, TARGETS, 0.3)
+    assert run(ROWS, TARGETS).losses.tolist() == expected
+    assert _weights(relu) == _weights(plain)
+
+
+def test_compiled_steps_check_their_rows():
+    run = _traced(_neuron_net()).compile(0.3)
+    with pytest.raises(ValueError, match=r"input 0's rows have shape \(12, 4\); expected "
+                                         r"\(12, 3\)"):
+        run(np.zeros((12, 4)), TARGETS)
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        _traced(_neuron_net()).compile(0.0)
+    with pytest.raises(ValueError, match="backend must be 'python' or 'numba'"):
+        _traced(_neuron_net()).compile(0.3, backend="c")
+
+
+def test_numba_runs_the_same_code_to_the_same_bits(tmp_path, monkeypatch):
+    pytest.importorskip("numba")
+    monkeypatch.setenv("TINYGRAD_BP_CACHE", str(tmp_path))
+    plain, compiled = _neuron_net(), _neuron_net()
+    expected = _engine_sgd(plain, ROWS, TARGETS, 0.3, epochs=2)
+    run = _traced(compiled).compile(0.3, backend="numba")
+    assert (run.backend, run.exact) == ("numba", True)
+    assert run(ROWS, TARGETS, epochs=2).losses.tolist() == expected
+    assert _weights(compiled) == _weights(plain)
+    assert list(tmp_path.glob("tinygrad_bp_sgd_*.py"))  # kept, so the next run loads it
+
+
+def test_the_engine_is_left_as_it_was():
+    net = _neuron_net()
+    step = _traced(net)
+    before = [(n.data, n._grad) for n in step.order]
+    step.compile(0.3)
+    assert [(n.data, n._grad) for n in step.order] == before
+    assert engine.is_grad_enabled()

@@ -1,0 +1,203 @@
+"""Record a training step's graph once, then replay it on new data: ``trace`` and ``Trace``.
+
+A training loop builds the same graph every step: the model, the loss, on new rows. Building
+it costs more than the arithmetic on small networks (a node per operation, a walk to sort them).
+``trace`` records the graph of one step; ``Trace.step(*data)`` puts new data into its input
+leaves and runs the same nodes forward (``engine.recompute``) and backward (``engine.backward``
+with the recorded order). Nothing is built again, and every node still holds its data and
+gradient for anyone who looks: the model's layers show the last step's outputs and deltas.
+
+``Trace.compile(lr)`` goes one step further for small networks: the ops' own rules, run on
+symbolic numbers (``symbolic``), write the step and its SGD update as straight-line Python
+(``Trace.source``), so a whole epoch runs as one generated function (see ``compiled``).
+
+    x, e = tg.Value(rows[0], requires_grad=False), tg.Value(targets[0], requires_grad=False)
+    loss = half_squared_error(model(x), e)
+    step = tg.trace(loss, inputs=[x, e])      # parameters: every leaf that needs a gradient
+    for row, target in zip(rows, targets):
+        step.step(row, target)                # forward and backward: each .grad is this row's
+        optimizer.step()
+
+Inputs must be leaves of the graph. An op whose inputs all need no gradient makes a constant
+that forgets them, so pass a function when the inputs would not reach the loss otherwise:
+``tg.trace(lambda x, e: half_squared_error(model(x), e), inputs=[row, target])`` builds the
+graph with every input linked, and builds it again when data of another shape comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from . import engine
+from .value import Value
+
+
+def trace(loss, inputs: Sequence = (), params: Sequence[Value] | None = None) -> Trace:
+    """Record one training step's graph for ``Trace.step`` to replay (see the module docstring).
+
+    - ``loss``: the step's loss, a Value holding one number whose graph reads ``inputs``; or a
+      function ``loss(*input_values)`` returning it (or a tuple ``(loss, *outputs)``, whose
+      other Values ``Trace.outputs`` keeps, refreshed by every step).
+    - ``inputs``: the leaves that take each step's data: Values of ``loss``'s graph, or the
+      first step's data (numbers, arrays, Values) when ``loss`` is a function.
+    - ``params``: the leaves whose gradients each step fills afresh; every leaf that requires a
+      gradient (and is not an input) by default, in the order they were made.
+    """
+    if isinstance(loss, Value):
+        return Trace(None, loss, list(inputs), (), params)
+    if not callable(loss):
+        raise TypeError(f"trace: loss must be a Value or a function building one, "
+                        f"not {type(loss).__name__}")
+    return Trace(loss, *_build(loss, inputs), params)
+
+
+def _build(fn: Callable, data: Sequence) -> tuple[Value, list[Value], tuple]:
+    """Call ``fn`` on fresh input leaves, every op linked to them (see ``_unlink``)."""
+    if not engine.is_grad_enabled():
+        raise RuntimeError("trace: inside no_grad() no graph is recorded")
+    leaves = [Value(d.data if isinstance(d, Value) else d) for d in data]
+    result = fn(*leaves)
+    root, *outputs = result if isinstance(result, tuple) else (result,)
+    if not isinstance(root, Value) or not all(isinstance(v, Value) for v in outputs):
+        raise TypeError("trace: the function must return the loss Value, or a tuple of "
+                        f"Values starting with the loss, not {_kind(result)}")
+    _unlink(root, leaves)
+    return root, leaves, tuple(outputs)
+
+
+def _unlink(root: Value, inputs: list[Value]) -> None:
+    """Inputs need no gradient, nor does any node computed from inputs and constants alone.
+
+    They were built requiring one, so that every op recorded its links to them; now the
+    backward walk can skip what only they feed, exactly as for a graph built without them.
+    """
+    for leaf in inputs:
+        leaf.requires_grad = False
+    for node in engine.topological_order(root, leaves=False):
+        node.requires_grad = any(p.requires_grad for p in node._parents)
+
+
+def _kind(x) -> str:
+    return f"a tuple of {[type(v).__name__ for v in x]}" if isinstance(x, tuple) else \
+        type(x).__name__
+
+
+def _shape(data) -> tuple:
+    return () if type(data) is float else data.shape
+
+
+def _as_data(x, shape: tuple, where: str):
+    """``x`` as a leaf's data: a float, or a float64 array (the caller's own when it is one)."""
+    if type(x) is float or (type(x) is np.ndarray and x.dtype == np.float64):
+        data = x
+    else:
+        data = np.asarray(x.data if isinstance(x, Value) else x, dtype=np.float64)
+    if type(data) is np.ndarray and data.ndim == 0:
+        data = float(data)
+    if _shape(data) != shape:
+        raise _ShapeChange(f"{where} has shape {_shape(data)}, but the graph was recorded "
+                           f"for shape {shape}")
+    return data
+
+
+class _ShapeChange(ValueError):
+    pass
+
+
+class Trace:
+    """A recorded step: ``step(*data)`` replays it forward and backward, ``compile(lr)`` writes it
+    as code. Attributes: ``loss`` (the root), ``inputs``, ``params``, ``outputs``, ``order``
+    (the op nodes, inputs first) and ``shapes`` (the input shapes it was recorded for)."""
+
+    def __init__(self, build: Callable | None, loss: Value, inputs: list[Value],
+                 outputs: tuple, params: Sequence[Value] | None) -> None:
+        self._build, self._params_given = build, None if params is None else list(params)
+        self._source: str | None = None
+        self._record(loss, inputs, outputs)
+
+    def _record(self, loss: Value, inputs: list[Value], outputs: tuple) -> None:
+        if not isinstance(loss, Value) or loss.size != 1 or loss._op is None:
+            what = (f"shape {loss.shape}" if loss.size != 1 else "a leaf (no graph)") \
+                if isinstance(loss, Value) else type(loss).__name__
+            raise ValueError(f"trace: the loss must be a Value holding one number computed by "
+                             f"ops, not {what}")
+        leaves = [n for n in engine.topological_order(loss) if n._op is None]
+        ids = {id(n) for n in leaves}
+        for i, leaf in enumerate(inputs):
+            if not isinstance(leaf, Value):
+                raise TypeError(f"trace: input {i} is {type(leaf).__name__}, not a Value of "
+                                "the loss's graph (or pass a function as the loss)")
+            if leaf._op is not None or id(leaf) not in ids:
+                raise ValueError(
+                    f"trace: input {i} (shape {leaf.shape}) is not a leaf of the loss's graph; "
+                    "an op whose inputs all need no gradient makes a constant that forgets "
+                    "them, so pass a function instead: trace(lambda *inputs: ..., inputs=data)")
+        inputs_ids = {id(v) for v in inputs}
+        if self._params_given is None:
+            params = [n for n in leaves if n.requires_grad and id(n) not in inputs_ids]
+        else:
+            params = self._params_given
+            for i, p in enumerate(params):
+                if not isinstance(p, Value) or id(p) not in ids or id(p) in inputs_ids:
+                    raise ValueError(f"trace: params[{i}] is not a leaf of the loss's graph "
+                                     "other than an input")
+        self.loss, self.inputs, self.params, self.outputs = loss, list(inputs), params, outputs
+        self.leaves = leaves
+        self.order = engine.topological_order(loss, leaves=False)
+        self.shapes = [_shape(v.data) for v in inputs]
+
+    def step(self, *data) -> float:
+        """Forward and backward on new input data; returns the loss.
+
+        Each parameter's gradient is this step's alone (reset first, then filled). Data of
+        another shape than recorded is built afresh when ``trace`` was given a function, and a
+        ``ValueError`` naming the input otherwise.
+        """
+        inputs = self.inputs
+        if len(data) != len(inputs):
+            raise TypeError(f"Trace.step takes {len(inputs)} inputs' data, got {len(data)}")
+        try:
+            values = [_as_data(d, shape, f"Trace.step: input {i}")
+                      for i, (d, shape) in enumerate(zip(data, self.shapes))]
+        except _ShapeChange as error:
+            if self._build is None:
+                raise ValueError(f"{error}; a graph of another shape must be recorded again "
+                                 "(pass trace a function, and it records it for you)") from None
+            self._record(*_build(self._build, data))
+            self._source = None
+            values = [leaf.data for leaf in self.inputs]
+        for leaf, value in zip(self.inputs, values):
+            leaf.data = value
+        engine.recompute(self.order)
+        for p in self.params:
+            p._grad = None
+        engine.backward(self.loss, self.order)
+        value = self.loss.data
+        return value if type(value) is float else float(value.reshape(()))
+
+    def compile(self, lr: float, backend: str = "python", record: Sequence[Value] | None = None,
+                max_ops: int = 20_000):
+        """The SGD training of this graph, ``p -= lr * dloss/dp`` after every step, as one
+        function over many steps' data: see ``compiled.compile_sgd`` (``record`` defaults to
+        ``outputs``). Graphs too big to unroll, or with an op that has no symbolic form, get
+        a replaying function instead, whose ``reason`` says why."""
+        from .compiled import compile_sgd  # here: compiling is the rarer use
+
+        return compile_sgd(self, lr, backend, self.outputs if record is None else record,
+                           max_ops)
+
+    @property
+    def source(self) -> str:
+        """The generated Python of one SGD step, straight-line backprop to read (``lr`` is an
+        argument); the reason instead when this graph cannot be compiled."""
+        if self._source is None:
+            from .compiled import python_source
+
+            self._source = python_source(self)
+        return self._source
+
+    def __repr__(self) -> str:
+        return (f"Trace({len(self.order)} op nodes, inputs {self.shapes}, "
+                f"{len(self.params)} parameters)")
