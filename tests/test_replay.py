@@ -188,6 +188,8 @@ def test_compiled_array_steps_agree_with_the_engine_to_rounding():
     np.testing.assert_allclose(steps.losses, expected, rtol=1e-13)
     for a, b in zip(_weights(compiled), _weights(plain)):
         np.testing.assert_allclose(a, b, rtol=1e-13)
+    for p, q in zip(compiled.parameters(), plain.parameters()):  # the last step's gradients
+        np.testing.assert_allclose(p.grad, q.grad, rtol=1e-12)
     assert steps.outputs[0].shape == (24, 2)
 
 
@@ -202,11 +204,12 @@ def test_generated_source_is_one_step_of_straight_line_backprop():
     from tinygrad_bp import compiled
     namespace.update(compiled._PYTHON_NAMES)
     exec(source, namespace)
-    weights, losses, _ = namespace["sgd_steps"]([p.data for p in net.parameters()],
-                                                [list(ROWS[0]) + list(TARGETS[0])], 0.3, 1)
+    weights, losses, _, grads = namespace["sgd_steps"]([p.data for p in net.parameters()],
+                                                       [list(ROWS[0]) + list(TARGETS[0])], 0.3, 1)
     plain = _neuron_net()
     assert losses == _engine_sgd(plain, ROWS[:1], TARGETS[:1], 0.3)
     assert weights == [p.data for p in plain.parameters()]
+    assert grads == [p.grad for p in plain.parameters()]
 
 
 def test_too_big_or_unsupported_graphs_are_replayed_and_say_why():
@@ -257,3 +260,21 @@ def test_the_engine_is_left_as_it_was():
     step.compile(0.3)
     assert [(n.data, n._grad) for n in step.order] == before
     assert engine.is_grad_enabled()
+
+
+def test_a_gradient_that_is_a_weight_is_read_before_any_weight_moves():
+    # loss = a * b + x * a: dL/db = a itself, which a's own update must not change first
+    def run(compiled: bool):
+        a, b = tg.Value(2.0), tg.Value(3.0)
+        step = tg.trace(lambda x: a * b + x * a, inputs=[0.5])
+        if compiled:
+            step.compile(0.1)(np.array([0.5, 0.25]), sync=False)
+        else:
+            for x in (0.5, 0.25):
+                step.step(x)
+                a.data, b.data = a.data - 0.1 * a.grad, b.data - 0.1 * b.grad
+        return a.data, b.data
+
+    # by hand: step 1 a = 2 - 0.1 * (3 + 0.5) = 1.65, b = 3 - 0.1 * 2 = 2.8
+    assert run(False) == run(True)
+    assert run(True)[0] == pytest.approx(1.65 - 0.1 * (2.8 + 0.25))

@@ -37,18 +37,8 @@ _PYTHON_NAMES = {"_e": math.exp, "_exp": base.exp, "_div": base.div, "_pow": bas
 _NUMBA_PRELUDE = '''import math
 from numba import njit
 
-_e = _exp = math.exp  # numba's exp, log, division and power answer as numpy's do at the edges
-_log, _tanh, _inf, _nan = math.log, math.tanh, math.inf, math.nan
-
-
-@njit(error_model="numpy", cache=True)
-def _div(a, b):
-    return a / b
-
-
-@njit(error_model="numpy", cache=True)
-def _pow(a, b):
-    return a ** b
+# numba's exp, log, division and power answer as numpy's do at the edges (inf, nan)
+_exp, _log, _tanh, _inf, _nan = math.exp, math.log, math.tanh, math.inf, math.nan
 
 
 '''
@@ -70,6 +60,7 @@ class _Code:
     body: list[str]
     params: list[list[str]]  # each parameter's element names (before the update)
     updates: list[str]
+    grads: list[list[str] | None]  # each parameter's gradient's element codes, None if none
     inputs: list[list[str]]
     loss: str
     records: list[str]
@@ -91,15 +82,18 @@ class Compiled:
         self.exact = code is None or (code.exact and backend in ("python", "numba"))
         self.source = "" if code is None else _source(code, backend)
         self._widths = [v.size for v in record]
+        self._has_grad = [] if code is None else [g is not None for g in code.grads]
+        self._n_grads = 0 if code is None else sum(len(g) for g in code.grads if g)
         self._function = None if code is None else _function(self.source, backend)
 
     def __call__(self, *rows, epochs: int = 1, sync: bool = True) -> Steps:
         """Train on ``rows`` (one array per input, step first), ``epochs`` passes over them:
         one SGD step per row, in order.
 
-        Afterwards the parameters hold the trained weights (arrays updated in place). With
-        ``sync`` (the default) the very last step runs through the engine, so every node of
-        the graph holds that step's data and gradient, as after an uncompiled loop.
+        Afterwards the parameters hold the trained weights (arrays updated in place) and the
+        last step's gradients. With ``sync`` (the default) that last step runs through the
+        engine, so every node of the graph holds its data and gradient too, as after an
+        uncompiled loop; without, the other nodes keep what they held.
         """
         rows = _check_rows(self.trace, rows)
         n = len(rows[0])
@@ -111,11 +105,13 @@ class Compiled:
         done = []
         for part, times in runs:
             if times and len(part):
-                weights, losses, outputs = self._run(weights, part, times)
+                weights, losses, outputs, grads = self._run(weights, part, times)
                 done.append(self._outputs(losses, outputs))
         _load(self.trace.params, weights)
         if sync:
             done.append(self._replay([r[-1:] for r in rows], 1))
+        else:
+            _load_gradients(self.trace.params, self._has_grad, grads)
         return Steps(np.concatenate([d.losses for d in done]),
                      [np.concatenate(parts) for parts in zip(*[d.outputs for d in done])])
 
@@ -123,13 +119,14 @@ class Compiled:
         """The generated function on ``table``'s rows, ``epochs`` times over."""
         steps = len(table) * epochs
         if self.backend == "numba":
-            weights = np.array(weights)
+            weights, grads = np.array(weights), np.empty(self._n_grads)
             losses, outputs = np.empty(steps), np.empty((steps, sum(self._widths)))
             self._function(weights, np.ascontiguousarray(table), self.lr, epochs, losses,
-                           outputs)
-            return weights.tolist(), losses, outputs
-        weights, losses, outputs = self._function(weights, table.tolist(), self.lr, epochs)
-        return weights, np.array(losses), np.array(outputs).reshape(steps, -1)
+                           outputs, grads)
+            return weights.tolist(), losses, outputs, grads.tolist()
+        weights, losses, outputs, grads = self._function(weights, table.tolist(), self.lr,
+                                                         epochs)
+        return weights, np.array(losses), np.array(outputs).reshape(steps, -1), grads
 
     def _outputs(self, losses: np.ndarray, table: np.ndarray) -> Steps:
         columns = np.cumsum([0] + self._widths)
@@ -187,7 +184,7 @@ def compile_sgd(trace, lr: float, backend: str = "python", record: Sequence[Valu
                   "unrolled code is for small networks, so this graph is replayed")
         return Compiled(trace, lr, "replay", record, None, reason)
     try:
-        code = generate(trace, record)
+        code = generate(trace, record, backend == "numba")
     except Unsupported as error:
         return Compiled(trace, lr, "replay", record, None, str(error))
     return Compiled(trace, lr, backend, record, code)
@@ -201,12 +198,12 @@ def python_source(trace) -> str:
         return f"# not compiled: {error}\n"
 
 
-def generate(trace, record: list[Value]) -> _Code:
+def generate(trace, record: list[Value], numba: bool = False) -> _Code:
     """Run the recorded graph on symbolic numbers: the lines of one step and its update."""
     exact = all(_exact(node) for node in trace.order)
     nodes = trace.leaves + trace.order
     saved = [(n, n.data, n._grad) for n in nodes]
-    program = Program()
+    program = Program(numba)
     try:
         with writing(program):
             params = [symbols(f"p{i}", _shape(p.data)) for i, p in enumerate(trace.params)]
@@ -220,18 +217,25 @@ def generate(trace, record: list[Value]) -> _Code:
                 engine.backward(trace.loss, trace.order)
             except (Unsupported, TypeError, ValueError, AttributeError) as error:
                 raise Unsupported(f"the backward walk: {error}") from None
-            updates = []
-            for i, (p, names) in enumerate(zip(trace.params, params)):
-                if p._grad is not None:
-                    for name, g in zip(flat(names), flat(p._grad)):
-                        updates.append(f"{name.code} = {name.code} - lr * {g.code}")
+            updates, grads = [], []
+            weights = {s.code for names in params for s in flat(names)}
+            for p, names in zip(trace.params, params):
+                if p._grad is None:  # no gradient reached it: SGD leaves it alone
+                    grads.append(None)
+                    continue
+                grads.append([])
+                for name, g in zip(flat(names), flat(p._grad)):
+                    # a gradient that is a weight itself is read before any weight moves
+                    code = program.emit(g.code).code if g.code in weights else g.code
+                    grads[-1].append(code)
+                    updates.append(f"{name.code} = {name.code} - lr * {code}")
             loss = flat(trace.loss.data)[0].code
             records = [s.code for v in record for s in flat(v.data)]
     finally:
         for node, data, grad in saved:
             node.data, node._grad = data, grad
     body = program.needed_by([*updates, loss, *records])
-    return _Code(body, [[s.code for s in flat(p)] for p in params], updates,
+    return _Code(body, [[s.code for s in flat(p)] for p in params], updates, grads,
                  [[s.code for s in flat(x)] for x in inputs], loss, records, exact)
 
 
@@ -278,6 +282,7 @@ def _cost(order: list) -> int:
 def _source(code: _Code, backend: str) -> str:
     weights = [w for names in code.params for w in names]
     columns = [x for names in code.inputs for x in names]
+    gradients = [g for names in code.grads if names for g in names]
     step = [*code.body]
     if backend == "python":
         head = ["def sgd_steps(P, rows, lr, epochs):",
@@ -289,20 +294,32 @@ def _source(code: _Code, backend: str) -> str:
                 f"        for {', '.join(columns)}, in rows:"]
         step += [f"add_loss({code.loss})", f"add_output(({', '.join(code.records)},))"
                  if code.records else "add_output(())"]
-        tail = [f"    return [{', '.join(weights)}], losses, outputs"]
+        # a step's names outlive the loop: the last step's gradients, read after it
+        tail = [f"    return [{', '.join(weights)}], losses, outputs, [{', '.join(gradients)}]"]
     else:
+        # every name is assigned once per step (weights are read from P and written back to
+        # it): numba's passes then take time in proportion to the code, not its square
         head = ["@njit(error_model=\"numpy\", cache=True)",
-                "def sgd_steps(P, rows, lr, epochs, losses, outputs):",
-                *[f"    {w} = P[{i}]" for i, w in enumerate(weights)],
+                "def sgd_steps(P, rows, lr, epochs, losses, outputs, grads):",
                 "    n = rows.shape[0]",
                 "    for epoch in range(epochs):",
                 "        for r in range(n):",
-                *[f"            {x} = rows[r, {i}]" for i, x in enumerate(columns)]]
+                *[f"            {x} = rows[r, {i}]" for i, x in enumerate(columns)],
+                *[f"            {w} = P[{i}]" for i, w in enumerate(weights)]]
         step += ["k = epoch * n + r", f"losses[k] = {code.loss}"]
         step += [f"outputs[k, {i}] = {c}" for i, c in enumerate(code.records)]
-        tail = [f"    P[{i}] = {w}" for i, w in enumerate(weights)]
+        at, j, updates = 0, 0, []
+        for names, grads in zip(code.params, code.grads):
+            for i, name in enumerate(names):
+                if grads:
+                    updates += [f"P[{at + i}] = {name} - lr * {grads[i]}",
+                                f"grads[{j}] = {grads[i]}"]
+                    j += 1
+            at += len(names)
+        lines = head + ["            " + line for line in step + updates]
+        return _NUMBA_PRELUDE + "\n".join(lines) + "\n"
     lines = head + ["            " + line for line in step + code.updates] + tail
-    return ("" if backend == "python" else _NUMBA_PRELUDE) + "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def _function(source: str, backend: str):
@@ -373,6 +390,20 @@ def _load(params: list[Value], weights: list[float]) -> None:
             at += 1
         else:
             p.data[...] = np.reshape(weights[at:at + p.data.size], p.data.shape)
+            at += p.data.size
+
+
+def _load_gradients(params: list[Value], has_grad: list[bool], grads: list[float]) -> None:
+    """The last step's gradients into the parameters' ``.grad`` (None where none reached)."""
+    at = 0
+    for p, has in zip(params, has_grad):
+        if not has:
+            p._grad = None
+        elif type(p.data) is float:
+            p._grad = float(grads[at])
+            at += 1
+        else:
+            p._grad = np.reshape(np.array(grads[at:at + p.data.size]), p.data.shape)
             at += p.data.size
 
 

@@ -33,9 +33,15 @@ class Unsupported(Exception):
 
 
 class Program:
-    """The lines of straight-line code written so far; equal expressions share one name."""
+    """The lines of straight-line code written so far; equal expressions share one name.
 
-    def __init__(self) -> None:
+    ``numba=True`` writes for numba, whose arithmetic answers as numpy's does (inf, nan) where
+    Python's floats raise: plain ``/``, ``**`` and ``exp``, and no branch a compiler must
+    analyse (numba's own passes take time that grows with branches times names).
+    """
+
+    def __init__(self, numba: bool = False) -> None:
+        self.numba = numba
         self.lines: list[str] = []
         self._names: dict[str, str] = {}
 
@@ -132,10 +138,11 @@ def _binary(op: str, a, b) -> Sym:
     same = _identity(op, a, b)
     if same is not None:
         return same
-    if op == "/" and not (b.value or (b.lo is not None and b.lo > 0.0)):
-        return _emit(f"_div({a.code}, {b.code})")  # Python floats raise on 0; numpy gives inf
-    if op == "**":
-        return _emit(f"_pow({a.code}, {b.code})")
+    if not _program.numba:  # Python floats raise on 0 and on overflow; numpy gives inf or nan
+        if op == "/" and not (b.value or (b.lo is not None and b.lo > 0.0)):
+            return _emit(f"_div({a.code}, {b.code})")
+        if op == "**":
+            return _emit(f"_pow({a.code}, {b.code})")
     lo = None
     if a.lo is not None and b.lo is not None and a.lo >= 0.0 and b.lo >= 0.0 and op in "+*":
         lo = a.lo + b.lo if op == "+" else a.lo * b.lo
@@ -174,6 +181,8 @@ def _unary(fn: str, a):
     if fn == "abs":
         return _emit(f"abs({a.code})", 0.0)
     if fn == "exp":  # math.exp raises past 709.78 where the engine's exp answers inf
+        if _program.numba:
+            return _emit(f"_exp({a.code})", 0.0)
         return _emit(f"(_e({a.code}) if {a.code} < 709.0 else _exp({a.code}))", 0.0)
     return _emit(f"_{fn}({a.code})")
 
