@@ -14,7 +14,7 @@ import pytest
 from reference import tutorial_algorithm as ta
 
 import tinygrad_bp as tg
-from tinygrad_bp import engine, nn
+from tinygrad_bp import codegen, engine, nn
 from tinygrad_bp import tutorial as tut
 from tinygrad_bp.nn.losses import half_squared_error
 
@@ -200,9 +200,7 @@ def test_generated_source_is_one_step_of_straight_line_backprop():
     assert "for x0_0, x0_1, x0_2, x1_0, x1_1, in rows:" in source
     assert source.count(" - lr * ") == len(net.parameters())
     # run it by hand for one row: the engine's step, weight for weight
-    namespace: dict = {}
-    from tinygrad_bp import compiled
-    namespace.update(compiled._PYTHON_NAMES)
+    namespace = dict(codegen._PYTHON_NAMES)
     exec(source, namespace)
     weights, losses, _, grads = namespace["sgd_steps"]([p.data for p in net.parameters()],
                                                        [list(ROWS[0]) + list(TARGETS[0])], 0.3, 1)

@@ -15,36 +15,15 @@ straight-line code cannot copy; the results agree to rounding (about 1e-15 relat
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import math
-import os
-import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from . import engine
-from .ops import base
-from .symbolic import Program, Unsupported, flat, symbols, writing
+from .codegen import Code, cost, function, generate, source
+from .symbolic import Unsupported
 from .value import Value
-
-_PYTHON_NAMES = {"_e": math.exp, "_exp": base.exp, "_div": base.div, "_pow": base.power,
-                 "_log": base.log, "_tanh": math.tanh, "_inf": math.inf, "_nan": math.nan}
-_NUMBA_PRELUDE = '''import math
-from numba import njit
-
-# numba's exp, log, division and power answer as numpy's do at the edges (inf, nan)
-_exp, _log, _tanh, _inf, _nan = math.exp, math.log, math.tanh, math.inf, math.nan
-
-
-'''
-_EXACT_ARRAY_OPS = {"add", "sub", "mul", "div", "stack", "reshape", "transpose", "getitem",
-                    "half_squared_error"}
-_functions: dict[str, object] = {}  # generated source -> its function, made once a process
 
 
 @dataclass
@@ -55,18 +34,6 @@ class Steps:
     outputs: list[np.ndarray]
 
 
-@dataclass
-class _Code:
-    body: list[str]
-    params: list[list[str]]  # each parameter's element names (before the update)
-    updates: list[str]
-    grads: list[list[str] | None]  # each parameter's gradient's element codes, None if none
-    inputs: list[list[str]]
-    loss: str
-    records: list[str]
-    exact: bool
-
-
 class Compiled:
     """SGD on a recorded graph over many steps: ``compiled(*rows)``; see ``compile_sgd``.
 
@@ -75,16 +42,16 @@ class Compiled:
     the generated code.
     """
 
-    def __init__(self, trace, lr: float, backend: str, record: list[Value], code: _Code | None,
+    def __init__(self, trace, lr: float, backend: str, record: list[Value], code: Code | None,
                  reason: str = "") -> None:
         self.trace, self.lr, self.backend, self.record, self.reason = (trace, float(lr),
                                                                        backend, record, reason)
         self.exact = code is None or (code.exact and backend in ("python", "numba"))
-        self.source = "" if code is None else _source(code, backend)
+        self.source = "" if code is None else source(code, backend)
         self._widths = [v.size for v in record]
         self._has_grad = [] if code is None else [g is not None for g in code.grads]
         self._n_grads = 0 if code is None else sum(len(g) for g in code.grads if g)
-        self._function = None if code is None else _function(self.source, backend)
+        self._function = None if code is None else function(self.source, backend)
 
     def __call__(self, *rows, epochs: int = 1, sync: bool = True) -> Steps:
         """Train on ``rows`` (one array per input, step first), ``epochs`` passes over them:
@@ -178,9 +145,9 @@ def compile_sgd(trace, lr: float, backend: str = "python", record: Sequence[Valu
     for i, v in enumerate(record):
         if not isinstance(v, Value) or id(v) not in known:
             raise ValueError(f"compile: record[{i}] is not a node of the recorded graph")
-    cost = _cost(trace.order)
-    if cost > max_ops:
-        reason = (f"about {cost} scalar operations per step, more than max_ops={max_ops}: "
+    ops = cost(trace.order)
+    if ops > max_ops:
+        reason = (f"about {ops} scalar operations per step, more than max_ops={max_ops}: "
                   "unrolled code is for small networks, so this graph is replayed")
         return Compiled(trace, lr, "replay", record, None, reason)
     try:
@@ -188,180 +155,6 @@ def compile_sgd(trace, lr: float, backend: str = "python", record: Sequence[Valu
     except Unsupported as error:
         return Compiled(trace, lr, "replay", record, None, str(error))
     return Compiled(trace, lr, backend, record, code)
-
-
-def python_source(trace) -> str:
-    """The generated Python of ``trace``'s SGD steps, or why there is none."""
-    try:
-        return _source(generate(trace, list(trace.outputs)), "python")
-    except Unsupported as error:
-        return f"# not compiled: {error}\n"
-
-
-def generate(trace, record: list[Value], numba: bool = False) -> _Code:
-    """Run the recorded graph on symbolic numbers: the lines of one step and its update."""
-    exact = all(_exact(node) for node in trace.order)
-    nodes = trace.leaves + trace.order
-    saved = [(n, n.data, n._grad) for n in nodes]
-    program = Program(numba)
-    try:
-        with writing(program):
-            params = [symbols(f"p{i}", _shape(p.data)) for i, p in enumerate(trace.params)]
-            inputs = [symbols(f"x{i}", shape) for i, shape in enumerate(trace.shapes)]
-            for leaf, sym in zip(trace.params + trace.inputs, params + inputs):
-                leaf.data = sym
-            _forward(trace.order)
-            for p in trace.params:
-                p._grad = None
-            try:
-                engine.backward(trace.loss, trace.order)
-            except (Unsupported, TypeError, ValueError, AttributeError) as error:
-                raise Unsupported(f"the backward walk: {error}") from None
-            updates, grads = [], []
-            weights = {s.code for names in params for s in flat(names)}
-            for p, names in zip(trace.params, params):
-                if p._grad is None:  # no gradient reached it: SGD leaves it alone
-                    grads.append(None)
-                    continue
-                grads.append([])
-                for name, g in zip(flat(names), flat(p._grad)):
-                    # a gradient that is a weight itself is read before any weight moves
-                    code = program.emit(g.code).code if g.code in weights else g.code
-                    grads[-1].append(code)
-                    updates.append(f"{name.code} = {name.code} - lr * {code}")
-            loss = flat(trace.loss.data)[0].code
-            records = [s.code for v in record for s in flat(v.data)]
-    finally:
-        for node, data, grad in saved:
-            node.data, node._grad = data, grad
-    body = program.needed_by([*updates, loss, *records])
-    return _Code(body, [[s.code for s in flat(p)] for p in params], updates, grads,
-                 [[s.code for s in flat(x)] for x in inputs], loss, records, exact)
-
-
-def _forward(order: list) -> None:
-    """Each node's forward rule on its parents' symbolic data."""
-    for k, node in enumerate(order):
-        shape = _shape(node.data)
-        try:
-            data = node._op.forward(*[p.data for p in node._parents], *node._args)
-        except (Unsupported, TypeError, ValueError, AttributeError) as error:
-            raise Unsupported(f"op {node.op!r} (node {k + 1} of {len(order)}): {error}") from None
-        if isinstance(data, np.ndarray) and data.ndim == 0:
-            data = data[()]
-        if np.shape(data) != shape:
-            raise Unsupported(f"op {node.op!r} (node {k + 1} of {len(order)}) gives shape "
-                              f"{np.shape(data)} on symbolic numbers, not {shape}")
-        node.data = data
-
-
-def _exact(node) -> bool:
-    """Whether the engine's arithmetic at ``node`` is plain float operations in a known order.
-
-    Python floats, and numpy's elementwise arithmetic, are; so are numpy's sums of fewer than
-    8 numbers (added one after another; the sum of squares cannot start at -0.0, where numpy's
-    sums start at +0.0). Matrix products (BLAS) and exp on arrays are not.
-    """
-    parents = [p.data for p in node._parents]
-    if type(node.data) is float and all(type(d) is float for d in parents):
-        return True
-    return node._op.name in _EXACT_ARRAY_OPS and all(np.size(d) < 8 for d in parents)
-
-
-def _cost(order: list) -> int:
-    """About how many scalar operations a step's forward and backward take."""
-    cost = 0
-    for node in order:
-        size = 1 if type(node.data) is float else node.data.size
-        if node._op.name == "matmul":
-            size *= np.shape(node._parents[0].data)[-1]
-        cost += 3 * max(size, *[np.size(p.data) for p in node._parents])
-    return cost
-
-
-def _source(code: _Code, backend: str) -> str:
-    weights = [w for names in code.params for w in names]
-    columns = [x for names in code.inputs for x in names]
-    gradients = [g for names in code.grads if names for g in names]
-    step = [*code.body]
-    if backend == "python":
-        head = ["def sgd_steps(P, rows, lr, epochs):",
-                '    """Generated by tinygrad_bp: one SGD step of the recorded graph per row."""',
-                f"    {', '.join(weights)}, = P",
-                "    losses, outputs = [], []",
-                "    add_loss, add_output = losses.append, outputs.append",
-                "    for epoch in range(epochs):",
-                f"        for {', '.join(columns)}, in rows:"]
-        step += [f"add_loss({code.loss})", f"add_output(({', '.join(code.records)},))"
-                 if code.records else "add_output(())"]
-        # a step's names outlive the loop: the last step's gradients, read after it
-        tail = [f"    return [{', '.join(weights)}], losses, outputs, [{', '.join(gradients)}]"]
-    else:
-        # every name is assigned once per step (weights are read from P and written back to
-        # it): numba's passes then take time in proportion to the code, not its square
-        head = ["@njit(error_model=\"numpy\", cache=True)",
-                "def sgd_steps(P, rows, lr, epochs, losses, outputs, grads):",
-                "    n = rows.shape[0]",
-                "    for epoch in range(epochs):",
-                "        for r in range(n):",
-                *[f"            {x} = rows[r, {i}]" for i, x in enumerate(columns)],
-                *[f"            {w} = P[{i}]" for i, w in enumerate(weights)]]
-        step += ["k = epoch * n + r", f"losses[k] = {code.loss}"]
-        step += [f"outputs[k, {i}] = {c}" for i, c in enumerate(code.records)]
-        at, j, updates = 0, 0, []
-        for names, grads in zip(code.params, code.grads):
-            for i, name in enumerate(names):
-                if grads:
-                    updates += [f"P[{at + i}] = {name} - lr * {grads[i]}",
-                                f"grads[{j}] = {grads[i]}"]
-                    j += 1
-            at += len(names)
-        lines = head + ["            " + line for line in step + updates]
-        return _NUMBA_PRELUDE + "\n".join(lines) + "\n"
-    lines = head + ["            " + line for line in step + code.updates] + tail
-    return "\n".join(lines) + "\n"
-
-
-def _function(source: str, backend: str):
-    """The function ``source`` defines, made once per process (and numba's cached on disk)."""
-    function = _functions.get(source)
-    if function is None:
-        if backend == "python":
-            namespace = dict(_PYTHON_NAMES)
-            exec(compile(source, "<tinygrad_bp generated>", "exec"), namespace)
-            function = namespace["sgd_steps"]
-        else:
-            function = _numba_module(source).sgd_steps
-        _functions[source] = function
-    return function
-
-
-def _numba_module(source: str):
-    """Import ``source`` from a file, so numba can keep its machine code between runs."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:24]
-    name = f"tinygrad_bp_sgd_{digest}"
-    for folder in _cache_folders():
-        path = folder / f"{name}.py"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if not path.exists() or path.read_text(encoding="utf-8") != source:
-                path.write_text(source, encoding="utf-8")
-        except OSError:
-            continue
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        return module
-    raise OSError("compile(backend='numba'): no writable folder for the generated code "
-                  "(set TINYGRAD_BP_CACHE)")
-
-
-def _cache_folders() -> list[Path]:
-    given = os.environ.get("TINYGRAD_BP_CACHE")
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return ([Path(given)] if given else []) + [home / "tinygrad_bp",
-                                                Path(tempfile.gettempdir()) / "tinygrad_bp"]
 
 
 def _check_rows(trace, rows) -> list[np.ndarray]:

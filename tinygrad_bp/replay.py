@@ -193,7 +193,7 @@ class Trace:
         """The generated Python of one SGD step, straight-line backprop to read (``lr`` is an
         argument); the reason instead when this graph cannot be compiled."""
         if self._source is None:
-            from .compiled import python_source
+            from .codegen import python_source
 
             self._source = python_source(self)
         return self._source
