@@ -78,18 +78,20 @@ def generate(trace, record: list[Value], numba: bool = False) -> Code:
                 engine.backward(trace.loss, trace.order)
             except (Unsupported, TypeError, ValueError, AttributeError) as error:
                 raise Unsupported(f"the backward walk: {error}") from None
-            updates, grads = [], []
+            updates: list[str] = []
+            grads: list[list[str] | None] = []
             weights = {s.code for names in params for s in flat(names)}
             for p, names in zip(trace.params, params):
                 if p._grad is None:  # no gradient reached it: SGD leaves it alone
                     grads.append(None)
                     continue
-                grads.append([])
+                codes = []
                 for name, g in zip(flat(names), flat(p._grad)):
                     # a gradient that is a weight itself is read before any weight moves
                     code = program.emit(g.code).code if g.code in weights else g.code
-                    grads[-1].append(code)
+                    codes.append(code)
                     updates.append(f"{name.code} = {name.code} - lr * {code}")
+                grads.append(codes)
             loss = flat(trace.loss.data)[0].code
             records = [s.code for v in record for s in flat(v.data)]
     finally:
@@ -210,6 +212,8 @@ def _numba_module(source: str):
         except OSError:
             continue
         spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            continue
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)

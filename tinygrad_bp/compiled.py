@@ -16,7 +16,7 @@ straight-line code cannot copy; the results agree to rounding (about 1e-15 relat
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +51,8 @@ class Compiled:
         self._widths = [v.size for v in record]
         self._has_grad = [] if code is None else [g is not None for g in code.grads]
         self._n_grads = 0 if code is None else sum(len(g) for g in code.grads if g)
-        self._function = None if code is None else function(self.source, backend)
+        self._function: Callable | None = None if code is None else function(self.source,
+                                                                              backend)
 
     def __call__(self, *rows, epochs: int = 1, sync: bool = True) -> Steps:
         """Train on ``rows`` (one array per input, step first), ``epochs`` passes over them:
@@ -62,11 +63,11 @@ class Compiled:
         engine, so every node of the graph holds its data and gradient too, as after an
         uncompiled loop; without, the other nodes keep what they held.
         """
-        rows = _check_rows(self.trace, rows)
-        n = len(rows[0])
+        arrays = _check_rows(self.trace, rows)
+        n = len(arrays[0])
         if self._function is None or n * epochs <= 1:
-            return self._replay(rows, epochs)
-        table = np.concatenate([r.reshape(n, -1) for r in rows], axis=1)
+            return self._replay(arrays, epochs)
+        table = np.concatenate([r.reshape(n, -1) for r in arrays], axis=1)
         weights = [w for p in self.trace.params for w in _elements(p.data)]
         runs = [(table, epochs)] if not sync else [(table, epochs - 1), (table[:-1], 1)]
         done = []
@@ -76,7 +77,7 @@ class Compiled:
                 done.append(self._outputs(losses, outputs))
         _load(self.trace.params, weights)
         if sync:
-            done.append(self._replay([r[-1:] for r in rows], 1))
+            done.append(self._replay([r[-1:] for r in arrays], 1))
         else:
             _load_gradients(self.trace.params, self._has_grad, grads)
         return Steps(np.concatenate([d.losses for d in done]),
@@ -84,16 +85,15 @@ class Compiled:
 
     def _run(self, weights: list, table: np.ndarray, epochs: int) -> tuple:
         """The generated function on ``table``'s rows, ``epochs`` times over."""
-        steps = len(table) * epochs
+        steps, run = len(table) * epochs, self._function
+        assert run is not None  # a replaying Compiled never gets here
         if self.backend == "numba":
-            weights, grads = np.array(weights), np.empty(self._n_grads)
+            vector, grads = np.array(weights), np.empty(self._n_grads)
             losses, outputs = np.empty(steps), np.empty((steps, sum(self._widths)))
-            self._function(weights, np.ascontiguousarray(table), self.lr, epochs, losses,
-                           outputs, grads)
-            return weights.tolist(), losses, outputs, grads.tolist()
-        weights, losses, outputs, grads = self._function(weights, table.tolist(), self.lr,
-                                                         epochs)
-        return weights, np.array(losses), np.array(outputs).reshape(steps, -1), grads
+            run(vector, np.ascontiguousarray(table), self.lr, epochs, losses, outputs, grads)
+            return vector.tolist(), losses, outputs, grads.tolist()
+        weights, listed, rows, gradients = run(weights, table.tolist(), self.lr, epochs)
+        return weights, np.array(listed), np.array(rows).reshape(steps, -1), gradients
 
     def _outputs(self, losses: np.ndarray, table: np.ndarray) -> Steps:
         columns = np.cumsum([0] + self._widths)
@@ -191,12 +191,12 @@ def _load_gradients(params: list[Value], has_grad: list[bool], grads: list[float
     at = 0
     for p, has in zip(params, has_grad):
         if not has:
-            p._grad = None
+            p.grad = None
         elif type(p.data) is float:
-            p._grad = float(grads[at])
+            p.grad = float(grads[at])
             at += 1
         else:
-            p._grad = np.reshape(np.array(grads[at:at + p.data.size]), p.data.shape)
+            p.grad = np.reshape(grads[at:at + p.data.size], p.data.shape)
             at += p.data.size
 
 

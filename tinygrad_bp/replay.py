@@ -111,6 +111,14 @@ class Trace:
     as code. Attributes: ``loss`` (the root), ``inputs``, ``params``, ``outputs``, ``order``
     (the op nodes, inputs first) and ``shapes`` (the input shapes it was recorded for)."""
 
+    loss: Value
+    inputs: list[Value]
+    params: list[Value]
+    outputs: tuple
+    leaves: list[Value]
+    order: list[Value]
+    shapes: list[tuple]
+
     def __init__(self, build: Callable | None, loss: Value, inputs: list[Value],
                  outputs: tuple, params: Sequence[Value] | None) -> None:
         self._build, self._params_given = build, None if params is None else list(params)

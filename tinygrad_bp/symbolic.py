@@ -104,6 +104,10 @@ def _emit(expr: str, lo: float | None = None, kind: type | None = None):
     return _program.emit(expr, lo, kind)
 
 
+def _for_numba() -> bool:
+    return _program is not None and _program.numba
+
+
 def literal(value: float) -> Sym:
     """A Sym for a number known now: it folds with other literals instead of writing code."""
     value = float(value)
@@ -120,7 +124,7 @@ def _sym(x) -> Sym:
     if isinstance(x, Sym):
         return x
     if isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, bool):
-        return literal(x)
+        return literal(float(x))
     raise Unsupported(f"{type(x).__name__} {x!r:.40} in arithmetic with a symbolic number")
 
 
@@ -138,7 +142,7 @@ def _binary(op: str, a, b) -> Sym:
     same = _identity(op, a, b)
     if same is not None:
         return same
-    if not _program.numba:  # Python floats raise on 0 and on overflow; numpy gives inf or nan
+    if not _for_numba():  # Python floats raise on 0 and on overflow; numpy gives inf or nan
         if op == "/" and not (b.value or (b.lo is not None and b.lo > 0.0)):
             return _emit(f"_div({a.code}, {b.code})")
         if op == "**":
@@ -181,7 +185,7 @@ def _unary(fn: str, a):
     if fn == "abs":
         return _emit(f"abs({a.code})", 0.0)
     if fn == "exp":  # math.exp raises past 709.78 where the engine's exp answers inf
-        if _program.numba:
+        if _for_numba():
             return _emit(f"_exp({a.code})", 0.0)
         return _emit(f"(_e({a.code}) if {a.code} < 709.0 else _exp({a.code}))", 0.0)
     return _emit(f"_{fn}({a.code})")
@@ -242,6 +246,12 @@ def flat(x) -> list:
     return [_sym(x)]
 
 
+def _not(a):
+    if isinstance(a, (bool, np.bool_)):
+        return not a
+    return _emit(f"not {a.code}", kind=SymBool)
+
+
 _LITERALS = np.frompyfunc(literal, 1, 1)
 
 _UFUNCS = {
@@ -255,14 +265,8 @@ _UFUNCS = {
     np.greater: lambda a, b: _compare(">", a, b),
     np.greater_equal: lambda a, b: _compare(">=", a, b),
     np.equal: lambda a, b: _compare("==", a, b), np.not_equal: lambda a, b: _compare("!=", a, b),
-    np.logical_not: lambda a: _not(a),
+    np.logical_not: _not,
 }
-
-
-def _not(a):
-    if isinstance(a, (bool, np.bool_)):
-        return not a
-    return _emit(f"not {a.code}", kind=SymBool)
 
 
 def _scalar(x):
@@ -282,9 +286,20 @@ _FUNCTIONS = {
     np.stack: lambda arrays, axis=0, **_: np.stack([_objects(x) for x in arrays], axis),
     np.concatenate: lambda arrays, axis=0, **_: np.concatenate([_objects(x) for x in arrays],
                                                                axis),
-    np.where: lambda condition, a, b: choose(condition, a, b),
+    np.where: choose,
     np.shape: lambda a: (), np.ndim: lambda a: 0, np.size: lambda a, axis=None: 1,
 }
+
+
+def _arithmetic(op: str, reflected: bool = False):
+    """The method for ``op``: ``self op other``, or ``other op self`` when reflected."""
+    if reflected:
+        return lambda self, other: _binary(op, other, self)
+    return lambda self, other: _binary(op, self, other)
+
+
+def _comparison(op: str):
+    return lambda self, other: _compare(op, self, other)
 
 
 class _Symbolic:
@@ -341,24 +356,20 @@ class Sym(_Symbolic):
         raise Unsupported(f"a decision on a computed number ({self.code}) while the code is "
                           "written")
 
-    __add__ = lambda self, other: _binary("+", self, other)
-    __radd__ = lambda self, other: _binary("+", other, self)
-    __sub__ = lambda self, other: _binary("-", self, other)
-    __rsub__ = lambda self, other: _binary("-", other, self)
-    __mul__ = lambda self, other: _binary("*", self, other)
-    __rmul__ = lambda self, other: _binary("*", other, self)
-    __truediv__ = lambda self, other: _binary("/", self, other)
-    __rtruediv__ = lambda self, other: _binary("/", other, self)
-    __pow__ = lambda self, other: _binary("**", self, other)
-    __rpow__ = lambda self, other: _binary("**", other, self)
-    __neg__ = lambda self: _unary("neg", self)
-    __lt__ = lambda self, other: _compare("<", self, other)
-    __le__ = lambda self, other: _compare("<=", self, other)
-    __gt__ = lambda self, other: _compare(">", self, other)
-    __ge__ = lambda self, other: _compare(">=", self, other)
-    __eq__ = lambda self, other: _compare("==", self, other)
-    __ne__ = lambda self, other: _compare("!=", self, other)
-    __abs__ = lambda self: _unary("abs", self)
+    __add__, __radd__ = _arithmetic("+"), _arithmetic("+", reflected=True)
+    __sub__, __rsub__ = _arithmetic("-"), _arithmetic("-", reflected=True)
+    __mul__, __rmul__ = _arithmetic("*"), _arithmetic("*", reflected=True)
+    __truediv__, __rtruediv__ = _arithmetic("/"), _arithmetic("/", reflected=True)
+    __pow__, __rpow__ = _arithmetic("**"), _arithmetic("**", reflected=True)
+    __lt__, __le__, __gt__ = _comparison("<"), _comparison("<="), _comparison(">")
+    __ge__, __eq__, __ne__ = _comparison(">="), _comparison("=="), _comparison("!=")
+
+    def __neg__(self):
+        return _unary("neg", self)
+
+    def __abs__(self):
+        return _unary("abs", self)
+
     __hash__ = object.__hash__
 
     # what a Value offers the ops' helpers, so a rule that calls them runs on a Sym too
