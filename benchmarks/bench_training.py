@@ -11,7 +11,9 @@ Workloads (issue 13's table), each side checked to compute the same thing before
   float64) through ``nn.train`` against the same step written by hand in NumPy: same weights.
 - ``build``: ``MLP(784, [256, 10])`` construction time (no reference; the target is 50 ms).
 
-Repeats interleave the sides (A B B A ...) and the report gives medians and their ratio.
+Repeats interleave the sides (A B B A ...) and the report gives medians and their ratio; each
+side's first run is left out (it pays for imports' first use and any compiling). Where PyTorch
+or JAX is installed, the minibatch workload also runs in it (float64, the same start).
 
     python benchmarks/bench_training.py [--workloads online scalar minibatch build]
         [--epochs 50] [--repeats 3]
@@ -22,12 +24,14 @@ ratio does not depend on it once the first epoch's set-up is paid).
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -141,6 +145,56 @@ def minibatch_public_api(epochs: int) -> list[np.ndarray]:
     return [p.data for p in model.parameters()]
 
 
+def minibatch_torch(epochs: int) -> list[np.ndarray]:
+    """The same training in PyTorch (float64, autograd, its own SGD step)."""
+    import torch
+
+    x, y = _minibatch_data()
+    w1, b1, w2, b2 = [torch.tensor(p, requires_grad=True) for p in _minibatch_init()]
+    xs, ys = torch.tensor(x), torch.tensor(y)
+    params = [w1, b1, w2, b2]
+    for _ in range(epochs):
+        for start in range(0, len(x), 128):
+            xb, yb = xs[start:start + 128], ys[start:start + 128]
+            logits = torch.relu(xb @ w1.T + b1) @ w2.T + b2
+            loss = torch.nn.functional.cross_entropy(logits, yb)
+            for p in params:
+                p.grad = None
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= 0.1 * p.grad
+    return [p.detach().numpy() for p in params]
+
+
+_JAX_STEP: list = []
+
+
+def minibatch_jax(epochs: int) -> list[np.ndarray]:
+    """The same training in JAX (float64, jit of one SGD step, called per minibatch)."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    if not _JAX_STEP:
+        def loss(params, xb, yb):
+            w1, b1, w2, b2 = params
+            logits = jnp.maximum(xb @ w1.T + b1, 0.0) @ w2.T + b2
+            return -jnp.mean(jax.nn.log_softmax(logits)[jnp.arange(len(yb)), yb])
+
+        def step(params, xb, yb):
+            grads = jax.grad(loss)(params, xb, yb)
+            return [p - 0.1 * g for p, g in zip(params, grads)]
+
+        _JAX_STEP.append(jax.jit(step))
+    x, y = _minibatch_data()
+    params = [jnp.asarray(p) for p in _minibatch_init()]
+    for _ in range(epochs):
+        for start in range(0, len(x), 128):
+            params = _JAX_STEP[0](params, x[start:start + 128], y[start:start + 128])
+    return [np.asarray(p) for p in params]
+
+
 def build_mlp(_epochs: int) -> None:
     from tinygrad_bp import nn
 
@@ -153,6 +207,9 @@ WORKLOADS: dict[str, tuple[Callable, Callable | None, str]] = {
     "minibatch": (minibatch_public_api, minibatch_numpy, "handwritten NumPy"),
     "build": (build_mlp, None, "-"),
 }
+OTHERS: dict[str, dict[str, tuple[Callable, str]]] = {  # more sides, when their library is here
+    "minibatch": {"PyTorch": (minibatch_torch, "torch"), "JAX": (minibatch_jax, "jax")},
+}
 
 
 def _same(a, b) -> bool:
@@ -161,24 +218,32 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def run(name: str, epochs: int, repeats: int) -> dict:
+def run(name: str, epochs: int, repeats: int) -> list[dict]:
+    """Each side's median time (its first run apart: it may compile), its ratio to the
+    reference's, and whether it computed what the reference did."""
     ours, reference, what = WORKLOADS[name]
     sides = {"tinygrad_bp": ours} if reference is None else {"tinygrad_bp": ours,
                                                             what: reference}
+    for side, (function, module) in OTHERS.get(name, {}).items():
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)  # imported now: no timing pays for it
+            sides[side] = function
     times: dict[str, list[float]] = {side: [] for side in sides}
     results = {}
-    for repeat in range(repeats):
+    for repeat in range(repeats + 1):  # repeat 0 is every side's first run, not counted
         for side in (list(sides) if repeat % 2 == 0 else list(sides)[::-1]):
             start = time.perf_counter()
             results[side] = sides[side](epochs)
-            times[side].append(time.perf_counter() - start)
-    row = {"workload": name, "reference": what,
-           "ours": statistics.median(times["tinygrad_bp"])}
-    if reference is not None:
-        row["theirs"] = statistics.median(times[what])
-        row["ratio"] = row["ours"] / row["theirs"]
-        row["same"] = _same(results["tinygrad_bp"], results[what])
-    return row
+            if repeat:
+                times[side].append(time.perf_counter() - start)
+    rows = []
+    for side in sides:
+        row = {"workload": name, "side": side, "seconds": statistics.median(times[side])}
+        if reference is not None:
+            row["ratio"] = row["seconds"] / statistics.median(times[what])
+            row["same"] = _same(results[side], results[what])
+        rows.append(row)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,18 +256,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, {args.epochs} epochs "
           f"(online, scalar; minibatch runs {max(1, args.epochs // 10)}), "
           f"{args.repeats} repeats, medians\n")
-    print("| workload | reference | tinygrad_bp (s) | reference (s) | ratio | same result |")
-    print("|---|---|---:|---:|---:|---|")
+    print("| workload | side | median (s) | ratio to the reference | same result |")
+    print("|---|---|---:|---:|---|")
     failed = False
     for name in args.workloads:
         epochs = max(1, args.epochs // 10) if name == "minibatch" else args.epochs
-        row = run(name, epochs, args.repeats)
-        if "ratio" in row:
-            failed |= not row["same"]
-            print(f"| {name} | {row['reference']} | {row['ours']:.3f} | {row['theirs']:.3f} "
-                  f"| {row['ratio']:.2f} | {'yes' if row['same'] else 'NO'} |")
-        else:
-            print(f"| {name} | - | {row['ours']:.3f} | - | - | - |")
+        for row in run(name, epochs, args.repeats):
+            if "ratio" in row:
+                failed |= not row["same"]
+                print(f"| {name} | {row['side']} | {row['seconds']:.3f} | {row['ratio']:.2f} "
+                      f"| {'yes' if row['same'] else 'NO'} |")
+            else:
+                print(f"| {name} | {row['side']} | {row['seconds']:.3f} | - | - |")
     return 1 if failed else 0
 
 
