@@ -94,7 +94,8 @@ def test_a_stacked_graph_of_k_networks_replays_as_built_afresh():
     params = [tg.Value(w.copy()) for w in weights]
     x, e = tg.Value(xs[0], requires_grad=False), tg.Value(es[0], requires_grad=False)
     step = tg.trace(loss(params, x, e), inputs=[x, e])
-    assert step.params == params and step.shapes == [(k, 3, 1), (k, 2, 1)]
+    assert {id(p) for p in step.params} == {id(p) for p in params} and len(step.params) == 4
+    assert step.shapes == [(k, 3, 1), (k, 2, 1)]
     for t in range(5):
         fresh = [tg.Value(p.data.copy()) for p in params]
         expected = loss(fresh, tg.Value(xs[t], requires_grad=False), es[t])
@@ -118,7 +119,7 @@ def test_inputs_built_by_a_function_are_linked_and_need_no_gradient():
     net = _neuron_net()
     step = _traced(net)
     assert [v.requires_grad for v in step.inputs] == [False, False]
-    assert step.params == net.parameters()
+    assert sorted(id(p) for p in step.params) == sorted(id(p) for p in net.parameters())
     step.step(ROWS[1], TARGETS[1])
     assert all(v._grad is None for v in step.inputs)  # nothing computed for them
 
@@ -195,19 +196,21 @@ def test_compiled_array_steps_agree_with_the_engine_to_rounding():
 
 def test_generated_source_is_one_step_of_straight_line_backprop():
     net = _neuron_net()
-    source = _traced(net).source
-    assert source.startswith("def sgd_steps(P, rows, lr, epochs):")
+    step = _traced(net)
+    source = step.source
+    assert source.startswith("def sgd_steps(P, rows, lr, epochs, measure):")
     assert "for x0_0, x0_1, x0_2, x1_0, x1_1, in rows:" in source
     assert source.count(" - lr * ") == len(net.parameters())
     # run it by hand for one row: the engine's step, weight for weight
     namespace = dict(codegen._PYTHON_NAMES)
     exec(source, namespace)
-    weights, losses, _, grads = namespace["sgd_steps"]([p.data for p in net.parameters()],
-                                                       [list(ROWS[0]) + list(TARGETS[0])], 0.3, 1)
+    weights, losses, _, grads, measured = namespace["sgd_steps"](
+        [p.data for p in step.params], [ROWS[0].tolist() + TARGETS[0].tolist()], 0.3, 1, {0})
     plain = _neuron_net()
     assert losses == _engine_sgd(plain, ROWS[:1], TARGETS[:1], 0.3)
-    assert weights == [p.data for p in plain.parameters()]
-    assert grads == [p.grad for p in plain.parameters()]
+    same = {id(p): q for p, q in zip(net.parameters(), plain.parameters())}  # P is in walk order
+    assert weights == [same[id(p)].data for p in step.params]
+    assert grads == [same[id(p)].grad for p in step.params] == list(measured[0])
 
 
 def test_too_big_or_unsupported_graphs_are_replayed_and_say_why():
@@ -276,3 +279,39 @@ def test_a_gradient_that_is_a_weight_is_read_before_any_weight_moves():
     # by hand: step 1 a = 2 - 0.1 * (3 + 0.5) = 1.65, b = 3 - 0.1 * 2 = 2.8
     assert run(False) == run(True)
     assert run(True)[0] == pytest.approx(1.65 - 0.1 * (2.8 + 0.25))
+
+
+@pytest.mark.parametrize("backend", ["python", "numba"])
+def test_measured_steps_report_the_engines_gradients(backend, tmp_path, monkeypatch):
+    if backend == "numba":
+        pytest.importorskip("numba")
+        monkeypatch.setenv("TINYGRAD_BP_CACHE", str(tmp_path))
+    plain, compiled = _neuron_net(), _neuron_net()
+    wanted = {0, 5, 23}  # of 2 epochs of 12 rows: the first, one inside, the last (the engine's)
+    seen = {}
+    for k, (x, e) in enumerate(zip(np.concatenate([ROWS, ROWS]), np.concatenate([TARGETS] * 2))):
+        plain.zero_grad()
+        half_squared_error(plain(x), e).backward()
+        if k in wanted:
+            seen[k] = {id(p): p.grad for p in plain.parameters()}
+        for p in plain.parameters():
+            p.data = p.data - 0.3 * p.grad
+    step = _traced(compiled)
+    steps = step.compile(0.3, backend=backend)(ROWS, TARGETS, epochs=2, measure=[23, 0, 5])
+    same = {id(p): q for p, q in zip(compiled.parameters(), plain.parameters())}
+    for row, k in zip(steps.gradients, sorted(wanted)):
+        assert row.tolist() == [seen[k][id(same[id(p)])] for p in step.params]
+
+
+def test_a_long_sum_is_written_in_lines_python_can_parse():
+    # a layer of 400 inputs: its sums would nest brackets 400 deep if every term were inlined
+    random.seed(0)
+    net = nn.MLP(400, [1])
+    rows = np.random.default_rng(0).random((3, 400))
+    step = tg.trace(lambda x, e: half_squared_error(net(x), e), inputs=[rows[0], [0.5]])
+    run = step.compile(0.1)
+    assert (run.backend, run.reason) == ("python", "")
+    random.seed(0)
+    plain = nn.MLP(400, [1])
+    expected = _engine_sgd(plain, rows, np.full((3, 1), 0.5), 0.1)
+    np.testing.assert_allclose(run(rows, np.full((3, 1), 0.5)).losses, expected, rtol=1e-13)

@@ -32,6 +32,7 @@ class Steps:
 
     losses: np.ndarray
     outputs: list[np.ndarray]
+    gradients: np.ndarray  # (measured steps, every weight): each one's gradient, in order
 
 
 class Compiled:
@@ -51,63 +52,102 @@ class Compiled:
         self._widths = [v.size for v in record]
         self._has_grad = [] if code is None else [g is not None for g in code.grads]
         self._n_grads = 0 if code is None else sum(len(g) for g in code.grads if g)
+        self._n_weights = sum(int(np.size(p.data)) for p in trace.params)
+        self._with_grad = np.concatenate(  # the weights that have a gradient, in P's order
+            [np.full(int(np.size(p.data)), has) for p, has in zip(trace.params, self._has_grad)]
+            or [np.zeros(0, dtype=bool)])
+        self._last: tuple | None = None
         self._function: Callable | None = None if code is None else function(self.source,
                                                                               backend)
 
-    def __call__(self, *rows, epochs: int = 1, sync: bool = True) -> Steps:
+    def __call__(self, *rows, epochs: int = 1, sync: bool = True,
+                 measure: Sequence[int] = ()) -> Steps:
         """Train on ``rows`` (one array per input, step first), ``epochs`` passes over them:
         one SGD step per row, in order.
 
         Afterwards the parameters hold the trained weights (arrays updated in place) and the
         last step's gradients. With ``sync`` (the default) that last step runs through the
         engine, so every node of the graph holds its data and gradient too, as after an
-        uncompiled loop; without, the other nodes keep what they held.
+        uncompiled loop; without, the other nodes keep what they held. ``measure``: steps
+        (counted from 0 over all epochs) whose gradients ``Steps.gradients`` reports.
         """
         arrays = _check_rows(self.trace, rows)
         n = len(arrays[0])
+        wanted = sorted(set(measure))
+        if wanted and not 0 <= wanted[0] <= wanted[-1] < n * epochs:
+            raise ValueError(f"measure: steps are 0 to {n * epochs - 1}, not {wanted}")
         if self._function is None or n * epochs <= 1:
-            return self._replay(arrays, epochs)
-        table = np.concatenate([r.reshape(n, -1) for r in arrays], axis=1)
-        weights = [w for p in self.trace.params for w in _elements(p.data)]
+            return self._replay(arrays, epochs, wanted)
+        table = self._table(arrays)
+        weights = _weights(self.trace.params, self.backend == "numba")
         runs = [(table, epochs)] if not sync else [(table, epochs - 1), (table[:-1], 1)]
-        done = []
+        done, start = [], 0
         for part, times in runs:
-            if times and len(part):
-                weights, losses, outputs, grads = self._run(weights, part, times)
-                done.append(self._outputs(losses, outputs))
+            steps = len(part) * times
+            if steps:
+                here = [k - start for k in wanted if start <= k < start + steps]
+                weights, losses, outputs, grads, measured = self._run(weights, part, times,
+                                                                      here)
+                done.append(self._outputs(losses, outputs, measured))
+            start += steps
         _load(self.trace.params, weights)
         if sync:
-            done.append(self._replay([r[-1:] for r in arrays], 1))
+            done.append(self._replay([r[-1:] for r in arrays], 1,
+                                     [0] if n * epochs - 1 in wanted else []))
         else:
             _load_gradients(self.trace.params, self._has_grad, grads)
+        if len(done) == 1:
+            return done[0]
         return Steps(np.concatenate([d.losses for d in done]),
-                     [np.concatenate(parts) for parts in zip(*[d.outputs for d in done])])
+                     [np.concatenate(parts) for parts in zip(*[d.outputs for d in done])],
+                     np.concatenate([d.gradients for d in done]))
 
-    def _run(self, weights: list, table: np.ndarray, epochs: int) -> tuple:
-        """The generated function on ``table``'s rows, ``epochs`` times over."""
-        steps, run = len(table) * epochs, self._function
+    def _table(self, arrays: list[np.ndarray]):
+        """Every step's inputs as one row, as the generated function reads them (the last
+        call's, when it was given the very same arrays: an epoch after an epoch)."""
+        key = [id(a) for a in arrays]
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        n = len(arrays[0])
+        table = np.concatenate([r.reshape(n, -1) for r in arrays], axis=1)
+        rows = np.ascontiguousarray(table) if self.backend == "numba" else table.tolist()
+        self._last = (key, rows, arrays)  # the arrays too: their ids stay theirs
+        return rows
+
+    def _run(self, weights: list, rows, epochs: int, measure: list[int]) -> tuple:
+        """The generated function on ``rows``, ``epochs`` times over."""
+        steps, run = len(rows) * epochs, self._function
         assert run is not None  # a replaying Compiled never gets here
         if self.backend == "numba":
-            vector, grads = np.array(weights), np.empty(self._n_grads)
+            vector, grads = weights, np.empty(self._n_grads)
             losses, outputs = np.empty(steps), np.empty((steps, sum(self._widths)))
-            run(vector, np.ascontiguousarray(table), self.lr, epochs, losses, outputs, grads)
-            return vector.tolist(), losses, outputs, grads.tolist()
-        weights, listed, rows, gradients = run(weights, table.tolist(), self.lr, epochs)
-        return weights, np.array(listed), np.array(rows).reshape(steps, -1), gradients
+            slot = np.full(steps, -1, dtype=np.int64)
+            slot[measure] = np.arange(len(measure))
+            measured = np.empty((len(measure), self._n_grads))
+            run(vector, rows, self.lr, epochs, losses, outputs, grads, slot, measured)
+            laid = np.zeros((len(measure), self._n_weights))  # zeros where no gradient reaches
+            laid[:, self._with_grad] = measured
+            return vector, losses, outputs, grads, laid
+        weights, listed, records, gradients, measured = run(weights, rows, self.lr, epochs,
+                                                            set(measure))
+        return (weights, np.array(listed), np.array(records).reshape(steps, -1), gradients,
+                np.array(measured).reshape(len(measure), self._n_weights))
 
-    def _outputs(self, losses: np.ndarray, table: np.ndarray) -> Steps:
+    def _outputs(self, losses: np.ndarray, table: np.ndarray, measured: np.ndarray) -> Steps:
         columns = np.cumsum([0] + self._widths)
         return Steps(losses, [table[:, a:b].reshape((len(table),) + _shape(v.data))
-                              for v, a, b in zip(self.record, columns, columns[1:])])
+                              for v, a, b in zip(self.record, columns, columns[1:])], measured)
 
-    def _replay(self, rows: list[np.ndarray], epochs: int) -> Steps:
+    def _replay(self, rows: list[np.ndarray], epochs: int, measure: list[int]) -> Steps:
         """The steps through the engine: ``Trace.step``, then SGD's update."""
         trace, lr = self.trace, self.lr
-        losses, outputs = [], []
+        losses, outputs, measured = [], [], []
         for _ in range(epochs):
             for t in range(len(rows[0])):
                 losses.append(trace.step(*[r[t] for r in rows]))
                 outputs.append([np.array(v.data, dtype=np.float64) for v in self.record])
+                if len(losses) - 1 in measure:
+                    measured.append(np.concatenate([np.ravel(p.grad) for p in trace.params]))
                 for p in trace.params:
                     g = p._grad
                     if g is None:
@@ -117,7 +157,8 @@ class Compiled:
                     else:
                         p.data -= lr * g
         return Steps(np.array(losses), [np.array([o[i] for o in outputs]).reshape(
-            (len(losses),) + _shape(v.data)) for i, v in enumerate(self.record)])
+            (len(losses),) + _shape(v.data)) for i, v in enumerate(self.record)],
+            np.array(measured).reshape(len(measured), self._n_weights))
 
     def __repr__(self) -> str:
         why = f", reason={self.reason!r}" if self.reason else ""
@@ -152,9 +193,12 @@ def compile_sgd(trace, lr: float, backend: str = "python", record: Sequence[Valu
         return Compiled(trace, lr, "replay", record, None, reason)
     try:
         code = generate(trace, record, backend == "numba")
+        return Compiled(trace, lr, backend, record, code)
     except Unsupported as error:
         return Compiled(trace, lr, "replay", record, None, str(error))
-    return Compiled(trace, lr, backend, record, code)
+    except (SyntaxError, RecursionError, MemoryError) as error:  # Python's own limits
+        return Compiled(trace, lr, "replay", record, None,
+                        f"Python cannot compile the code: {type(error).__name__}: {error}")
 
 
 def _check_rows(trace, rows) -> list[np.ndarray]:
@@ -170,34 +214,42 @@ def _check_rows(trace, rows) -> list[np.ndarray]:
     return arrays
 
 
-def _elements(data) -> list[float]:
-    return [data] if type(data) is float else data.reshape(-1).tolist()
+def _weights(params: list[Value], vector: bool):
+    """Every parameter's numbers in a row: a list of floats, or one array (for numba)."""
+    if vector:
+        return np.concatenate([np.ravel(p.data) for p in params])
+    return [w for p in params for w in ([p.data] if type(p.data) is float
+                                         else p.data.reshape(-1).tolist())]
 
 
-def _load(params: list[Value], weights: list[float]) -> None:
+def _load(params: list[Value], weights) -> None:
     """The trained weights back into the parameters (arrays in place: views stay views)."""
+    values = np.asarray(weights)
     at = 0
     for p in params:
-        if type(p.data) is float:
-            p.data = float(weights[at])
+        data = p.data
+        if type(data) is float:
+            p.data = float(values[at])
             at += 1
         else:
-            p.data[...] = np.reshape(weights[at:at + p.data.size], p.data.shape)
-            at += p.data.size
+            data[...] = values[at:at + data.size].reshape(data.shape)
+            at += data.size
 
 
-def _load_gradients(params: list[Value], has_grad: list[bool], grads: list[float]) -> None:
+def _load_gradients(params: list[Value], has_grad: list[bool], grads) -> None:
     """The last step's gradients into the parameters' ``.grad`` (None where none reached)."""
+    values = np.asarray(grads, dtype=np.float64)
     at = 0
     for p, has in zip(params, has_grad):
+        data = p.data
         if not has:
             p.grad = None
-        elif type(p.data) is float:
-            p.grad = float(grads[at])
+        elif type(data) is float:
+            p.grad = float(values[at])
             at += 1
         else:
-            p.grad = np.reshape(grads[at:at + p.data.size], p.data.shape)
-            at += p.data.size
+            p.grad = values[at:at + data.size].reshape(data.shape)
+            at += data.size
 
 
 def _shape(data) -> tuple:

@@ -71,19 +71,23 @@ class Program:
         kept.reverse()
         uses = Counter(n for _, expr in kept for n in _TEMPORARY.findall(expr))
         outside = set(_TEMPORARY.findall(" ".join(results)))
-        inline: dict[str, str] = {}
+        inline: dict[str, tuple[str, int]] = {}  # expression, and how deep its brackets go
         lines = []
         for name, expr in kept:
-            expr = _TEMPORARY.sub(lambda m: f"({inline.pop(m.group())})"
+            depth = 1 + max([inline[n][1] for n in _TEMPORARY.findall(expr) if n in inline],
+                            default=0)
+            expr = _TEMPORARY.sub(lambda m: f"({inline.pop(m.group())[0]})"
                                   if m.group() in inline else m.group(), expr)
-            if uses[name] == 1 and name not in outside:
-                inline[name] = expr
+            # Python's parser refuses brackets nested 200 deep: a long sum gets names
+            if uses[name] == 1 and name not in outside and depth < _DEEPEST:
+                inline[name] = (expr, depth)
             else:
                 lines.append(f"{name} = {expr}")
         return lines
 
 
 _TEMPORARY = re.compile(r"\bt\d+\b")
+_DEEPEST = 50
 _program: Program | None = None
 
 

@@ -30,7 +30,7 @@ class Epoch:
         self.values: list[float] = []
         self.models = data.models
         self.groups = groups
-        steps = -(-data.rows // size)
+        self.steps = steps = -(-data.rows // size)
         self.every = -(-steps // GRADIENT_SAMPLES)  # measure every n-th step's gradient
         # each parameter's squared gradients, added up elementwise (summed once, at the end)
         self.params = [p for params in groups for p in params]
@@ -49,6 +49,33 @@ class Epoch:
                     self.squares[i] += g * g
             self.measured += 1
         self.values.append(value)
+
+    def sampled(self) -> range:
+        """The steps whose gradients are measured, counted from the epoch's first."""
+        return range(0, self.steps, self.every)
+
+    def add_steps(self, outputs: np.ndarray, values: np.ndarray, gradients: np.ndarray,
+                  params: list[Value]) -> None:
+        """Steps a compiled epoch ran: their outputs and losses, step first, and the
+        gradients (one row per step of ``sampled``, every parameter's elements in a row, in
+        the order of ``params``)."""
+        if self.models is None:
+            self.outputs.append(outputs.reshape(-1, outputs.shape[-1]))
+        else:  # (steps, k, outputs, size) to the columns add collects, (k, outputs, rows)
+            self.outputs.append(np.moveaxis(outputs, 0, 2).reshape(outputs.shape[1:3] + (-1,)))
+        self.values.extend(values.tolist())
+        if len(gradients):
+            at, where = 0, {id(p): i for i, p in enumerate(self.params)}
+            for p in params:
+                size = int(np.size(p.data))
+                if id(p) in where:
+                    squares = np.square(gradients[:, at:at + size]).sum(axis=0)
+                    i = where[id(p)]
+                    self.squares[i] = self.squares[i] + (
+                        float(squares[0]) if type(p.data) is float else
+                        squares.reshape(np.shape(p.data)))
+                at += size
+            self.measured += len(gradients)
 
     def finish(self, history: History, data: Examples, order, size: int) -> None:
         expected, labels = data.expected, data.labels

@@ -5,10 +5,11 @@ the loss, ``optimizer.zero_grad()``, ``loss.backward()``, ``optimizer.step()``. 
 epochs, minibatches, shuffling, validation, and a ``History`` of what happened
 (``tutorial.train_network``, the case study and the examples all train through here).
 
-A step whose graph cannot differ from the last one's (an ``MLP`` at layer granularity without
-softmax, under ``half_squared_error`` or ``mean_squared_error``, on a batch of the same shape)
-is not built again: the first one's graph is recorded and replayed on the new rows
-(``engine.recompute``), which gives the same numbers for less bookkeeping.
+A step whose graph cannot differ from the last one's (an ``MLP`` without softmax, under a
+loss of ``nn.losses``) is not built again: the first one's graph is recorded (``tg.trace``)
+and replayed on the new rows, which gives the same numbers for less bookkeeping; under plain
+SGD a small network's whole epoch runs as one generated function (``Trace.compile``; see
+``nn.steps``).
 """
 
 from __future__ import annotations
@@ -19,23 +20,19 @@ import numpy as np
 
 from .. import engine
 from ..value import Value
-from . import arguments, losses, records
-from .batching import Examples, examples, takes_indices
+from . import arguments, losses, records, steps
+from .batching import Examples, examples
 from .history import History
-from .layers import ArrayLayer
 from .losses import half_squared_error
 from .module import Module
-from .modules import MLP
 from .optim import Optimizer
-
-REPLAYED_LOSSES = ("half_squared_error", "mean_squared_error")
 
 
 def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error,
           optimizer: Optimizer | None = None, lr: float = 0.1, epochs: int = 10,
           batch_size: int | None = 1, validation: tuple | None = None, shuffle: bool = False,
           rng=None, snapshots: int = 0, progress: bool = False,
-          callbacks: Iterable[Callable] | Callable = ()) -> History:
+          callbacks: Iterable[Callable] | Callable = (), compile: str | bool = "auto") -> History:
     """Train ``model`` on ``inputs`` and ``targets``; returns the ``History`` of the epochs.
 
     - ``inputs``: rows of features, ``(rows, features)``. ``targets``: a class index per row
@@ -63,6 +60,12 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     - ``progress``: a progress bar over the epochs (tqdm; in Jupyter, its widget).
     - ``callbacks``: each called as ``callback(epoch, history)`` after every epoch (``epoch``
       counts from 0, the index of its numbers in ``history``); their results are ignored.
+    - ``compile``: how a replayed step may run under plain SGD (no momentum): "auto" (or
+      True) as generated Python when the network is small enough to unroll, "numba" as
+      machine code (``pip install 'tinygrad_bp[fast]'``), False never (numpy's arithmetic).
+      Compiled, a network of scalars (neuron granularity) trains to the engine's very bits,
+      arrays to rounding (numpy adds a matrix product's terms in its own order).
+      ``history.settings["step"]`` says how the steps ran.
 
     A model with ``models=k`` (``MLP(..., models=k)``, k networks side by side) takes
     ``inputs`` of shape ``(k, rows, features)`` and ``targets`` ``(k, rows)`` or
@@ -104,14 +107,15 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     if layers and all(isinstance(getattr(layer, "activation", None), str) for layer in layers):
         history.settings["activations"] = [layer.activation for layer in layers]
     params = list({id(p): p for p in [*model.parameters(), *optimizer.params]}.values())
-    step = _Step(model, loss, optimizer, params)
+    step = steps.Step(model, loss, optimizer, params, compile, groups)
     at = records.snapshot_epochs(snapshots, epochs)
     if 0 in at:
         history.snapshots.append(records.snapshot(model, loss, data, params, 0))
     bar = _bar(epochs) if progress else None
     try:
         for epoch in range(epochs):
-            _epoch(step, data, permutation, size, groups, history)
+            _epoch(step, data, permutation, size, groups, history,
+                   last=epoch == epochs - 1 or bool(callbacks))
             if val is not None:
                 records.evaluate(model, loss, val, size, history)
             history.epochs = epoch + 1
@@ -125,69 +129,22 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     finally:
         if bar is not None:
             bar.close()
+    history.settings["step"] = step.how
     return history
 
 
-def _epoch(step: _Step, data: Examples, permutation, size: int, groups: list[list[Value]],
-           history: History) -> None:
-    """One pass over the rows, in order or shuffled, ``size`` rows a step."""
+def _epoch(step: steps.Step, data: Examples, permutation, size: int,
+           groups: list[list[Value]], history: History, last: bool) -> None:
+    """One pass over the rows, in order or shuffled, ``size`` rows a step: a compiled epoch
+    where there is one (``last``: its last step runs through the engine), else step by step."""
     order = None if permutation is None else permutation(data.rows)
     record = records.Epoch(data, size, groups)
-    for start in range(0, data.rows, size):
-        rows = start if size == 1 else slice(start, start + size)
-        out, value = step(*data.step(rows if order is None else order[rows]))
-        record.add(out, value)
+    if not step.epoch(data, order, size, last, record):
+        for start in range(0, data.rows, size):
+            rows = start if size == 1 else slice(start, start + size)
+            out, value = step(*data.step(rows if order is None else order[rows]))
+            record.add(out, value)
     record.finish(history, data, order, size)
-
-
-class _Step:
-    """One step of training; replays the first step's graph when no other graph could come."""
-
-    def __init__(self, model, loss, optimizer: Optimizer, params: list[Value]):
-        self.model, self.loss, self.optimizer, self.params = model, loss, optimizer, params
-        self.replay = (type(model) is MLP and model.granularity == "layer"
-                       and all(type(layer) is ArrayLayer and layer.activation != "softmax"
-                               for layer in model.layers)
-                       and any(loss is getattr(losses, n) for n in REPLAYED_LOSSES))
-        self.recorded: tuple | None = None  # (input's shape, x leaf, target leaf, out, loss, order)
-        self.reached = False  # whether a gradient has reached a parameter yet
-
-    def __call__(self, x: np.ndarray, t) -> tuple[Value, float]:
-        recorded = self.recorded
-        if recorded is not None and recorded[0] == x.shape:
-            _, x_leaf, t_leaf, out, value, order = recorded
-            x_leaf.data, t_leaf.data = x, t
-            engine.recompute(order)
-        else:
-            x_leaf = Value(x, requires_grad=False)
-            t_leaf = t if takes_indices(self.loss) else Value(t, requires_grad=False)
-            out = self.model(x_leaf)
-            value = self.loss(out, t_leaf)
-            arguments.check_loss(value)
-            order = engine.topological_order(value, leaves=False)
-            if self.replay and recorded is None and self._replayable(order, x_leaf, t_leaf):
-                self.recorded = (x.shape, x_leaf, t_leaf, out, value, order)
-        for p in self.params:  # zero_grad, without a call: this loop runs every step
-            p._grad = None
-        engine.backward(value, order)
-        if not self.reached:  # once: a loss that no parameter takes part in trains nothing
-            self.reached = any(p._grad is not None for p in self.params)
-            if not self.reached:
-                raise ValueError("nn.train: the loss does not depend on the model's "
-                                 "parameters (no gradient reached them), so there is nothing "
-                                 "to train")
-        self.optimizer.step()
-        data = value.data
-        return out, data if type(data) is float else value.item()
-
-    def _replayable(self, order: list, x_leaf: Value, t_leaf: Value) -> bool:
-        """True when the graph reads nothing but the parameters, the step's rows and targets,
-        and numbers (so new rows in those two leaves are all a new step would change)."""
-        known = {id(p) for p in self.params} | {id(x_leaf), id(t_leaf)}
-        leaves = {id(p): p for node in order for p in node._parents if p._op is None}
-        return id(x_leaf) in leaves and id(t_leaf) in leaves and all(
-            i in known or (type(p.data) is float and not p.requires_grad)
-            for i, p in leaves.items())
 
 
 def _bar(epochs: int):

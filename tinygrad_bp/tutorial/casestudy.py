@@ -50,7 +50,7 @@ class CrossValidation:
 def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_epoch: int = 500,
                    n_hidden: int = 5, seed: int = 1,
                    on_epoch: Callable[[int], None] | None = None, history: bool = False,
-                   snapshots: int = 0) -> CrossValidation:
+                   snapshots: int = 0, compile: str | bool = "auto") -> CrossValidation:
     """Run the tutorial's case study on ``dataset``; the defaults are the tutorial's.
 
     Seeds Python's global ``random`` with ``seed`` (the tutorial's numbers come from that
@@ -60,6 +60,8 @@ def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_ep
     epoch, its held-out fold's ``val_loss`` and ``val_accuracy``, and ``N`` snapshots at
     evenly spaced epochs (0 to ``n_epoch``; at most one per epoch) with outputs and deltas for
     the fold's first training row. None of it changes a number of the training.
+    ``compile`` is ``nn.train``'s: "numba" runs the epochs as machine code (the ``fast``
+    extra), False replays each step's graph with numpy's arithmetic.
     """
     start = time.perf_counter()
     features, labels, classes = dataset
@@ -78,7 +80,8 @@ def cross_validate(dataset: Dataset, n_folds: int = 5, l_rate: float = 0.3, n_ep
     trained = train(networks, features[train_rows], labels[train_rows], lr=l_rate,
                     epochs=n_epoch, snapshots=min(snapshots, n_epoch + 1),
                     validation=(features[test_rows], labels[test_rows]) if recorded else None,
-                    callbacks=[] if on_epoch is None else [lambda epoch, _: on_epoch(epoch)])
+                    callbacks=[] if on_epoch is None else [lambda epoch, _: on_epoch(epoch)],
+                    compile=compile)
     with no_grad():  # the networks read columns: (folds, features, rows)
         outputs = networks(np.swapaxes(features[test_rows], 1, 2))
     predicted = np.argmax(outputs.data, axis=1)  # the largest output (the first, on a tie)
