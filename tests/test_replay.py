@@ -199,7 +199,7 @@ def test_generated_source_is_one_step_of_straight_line_backprop():
     step = _traced(net)
     source = step.source
     assert source.startswith("def sgd_steps(P, rows, lr, epochs, measure):")
-    assert "for x0_0, x0_1, x0_2, x1_0, x1_1, in rows:" in source
+    assert "for (x0_0, x0_1, x0_2, x1_0, x1_1,) in rows:" in source
     assert source.count(" - lr * ") == len(net.parameters())
     # run it by hand for one row: the engine's step, weight for weight
     namespace = dict(codegen._PYTHON_NAMES)
