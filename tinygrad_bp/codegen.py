@@ -14,7 +14,6 @@ import math
 import os
 import sys
 import tempfile
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,14 +64,14 @@ def generate(trace, record: list[Value], numba: bool = False) -> Code:
     """Run the recorded graph on symbolic numbers: the lines of one step and its update."""
     exact = all(_exact(node) for node in trace.order)
     nodes = trace.leaves + trace.order
-    saved = [(n, n.data, n._grad) for n in nodes]
+    saved = [(n, n._data, n._grad) for n in nodes]
     program = Program(numba)
     try:
         with writing(program):
-            params = [symbols(f"p{i}", _shape(p.data)) for i, p in enumerate(trace.params)]
+            params = [symbols(f"p{i}", _shape(p._data)) for i, p in enumerate(trace.params)]
             inputs = [symbols(f"x{i}", shape) for i, shape in enumerate(trace.shapes)]
             for leaf, sym in zip(trace.params + trace.inputs, params + inputs):
-                leaf.data = sym
+                leaf._data = sym
             _forward(trace.order)
             for p in trace.params:
                 p._grad = None
@@ -94,11 +93,11 @@ def generate(trace, record: list[Value], numba: bool = False) -> Code:
                     codes.append(code)
                     updates.append(f"{name.code} = {name.code} - lr * {code}")
                 grads.append(codes)
-            loss = flat(trace.loss.data)[0].code
-            records = [s.code for v in record for s in flat(v.data)]
+            loss = flat(trace.loss._data)[0].code
+            records = [s.code for v in record for s in flat(v._data)]
     finally:
         for node, data, grad in saved:
-            node.data, node._grad = data, grad
+            node._data, node._grad = data, grad
     body = program.needed_by([*updates, loss, *records])
     return Code(body, [[s.code for s in flat(p)] for p in params], updates, grads,
                  [[s.code for s in flat(x)] for x in inputs], loss, records, exact,
@@ -108,9 +107,9 @@ def generate(trace, record: list[Value], numba: bool = False) -> Code:
 def _forward(order: list) -> None:
     """Each node's forward rule on its parents' symbolic data."""
     for k, node in enumerate(order):
-        shape = _shape(node.data)
+        shape = _shape(node._data)
         try:
-            data = node._op.forward(*[p.data for p in node._parents], *node._args)
+            data = node._op.forward(*[p._data for p in node._parents], *node._args)
         except (Unsupported, TypeError, ValueError, AttributeError) as error:
             raise Unsupported(f"op {node.op!r} (node {k + 1} of {len(order)}): {error}") from None
         if isinstance(data, np.ndarray) and data.ndim == 0:
@@ -118,7 +117,7 @@ def _forward(order: list) -> None:
         if np.shape(data) != shape:
             raise Unsupported(f"op {node.op!r} (node {k + 1} of {len(order)}) gives shape "
                               f"{np.shape(data)} on symbolic numbers, not {shape}")
-        node.data = data
+        node._data = data
 
 
 def _exact(node) -> bool:
@@ -128,8 +127,8 @@ def _exact(node) -> bool:
     8 numbers (added one after another; the sum of squares cannot start at -0.0, where numpy's
     sums start at +0.0). Matrix products (BLAS) and exp on arrays are not.
     """
-    parents = [p.data for p in node._parents]
-    if type(node.data) is float and all(type(d) is float for d in parents):
+    parents = [p._data for p in node._parents]
+    if type(node._data) is float and all(type(d) is float for d in parents):
         return True
     return node._op.name in _EXACT_ARRAY_OPS and all(np.size(d) < 8 for d in parents)
 
@@ -138,10 +137,10 @@ def cost(order: list) -> int:
     """About how many scalar operations a step's forward and backward take."""
     cost = 0
     for node in order:
-        size = 1 if type(node.data) is float else node.data.size
+        size = 1 if type(node._data) is float else node._data.size
         if node._op.name == "matmul":
-            size *= np.shape(node._parents[0].data)[-1]
-        cost += 3 * max(size, *[np.size(p.data) for p in node._parents])
+            size *= np.shape(node._parents[0]._data)[-1]
+        cost += 3 * max(size, *[np.size(p._data) for p in node._parents])
     return cost
 
 

@@ -52,9 +52,9 @@ class Compiled:
         self._widths = [v.size for v in record]
         self._has_grad = [] if code is None else [g is not None for g in code.grads]
         self._n_grads = 0 if code is None else sum(len(g) for g in code.grads if g)
-        self._n_weights = sum(int(np.size(p.data)) for p in trace.params)
+        self._n_weights = sum(int(np.size(p._data)) for p in trace.params)
         self._with_grad = np.concatenate(  # the weights that have a gradient, in P's order
-            [np.full(int(np.size(p.data)), has) for p, has in zip(trace.params, self._has_grad)]
+            [np.full(int(np.size(p._data)), has) for p, has in zip(trace.params, self._has_grad)]
             or [np.zeros(0, dtype=bool)])
         self._last: tuple | None = None
         self._function: Callable | None = None if code is None else function(self.source,
@@ -135,7 +135,7 @@ class Compiled:
 
     def _outputs(self, losses: np.ndarray, table: np.ndarray, measured: np.ndarray) -> Steps:
         columns = np.cumsum([0] + self._widths)
-        return Steps(losses, [table[:, a:b].reshape((len(table),) + _shape(v.data))
+        return Steps(losses, [table[:, a:b].reshape((len(table),) + _shape(v._data))
                               for v, a, b in zip(self.record, columns, columns[1:])], measured)
 
     def _replay(self, rows: list[np.ndarray], epochs: int, measure: list[int]) -> Steps:
@@ -145,19 +145,19 @@ class Compiled:
         for _ in range(epochs):
             for t in range(len(rows[0])):
                 losses.append(trace.step(*[r[t] for r in rows]))
-                outputs.append([np.array(v.data, dtype=np.float64) for v in self.record])
+                outputs.append([np.array(v._data, dtype=np.float64) for v in self.record])
                 if len(losses) - 1 in measure:
                     measured.append(np.concatenate([np.ravel(p.grad) for p in trace.params]))
                 for p in trace.params:
                     g = p._grad
                     if g is None:
                         continue
-                    if type(p.data) is float:
-                        p.data = p.data - lr * g
+                    if type(p._data) is float:
+                        p._data = p._data - lr * g
                     else:
-                        p.data -= lr * g
+                        p._data -= lr * g
         return Steps(np.array(losses), [np.array([o[i] for o in outputs]).reshape(
-            (len(losses),) + _shape(v.data)) for i, v in enumerate(self.record)],
+            (len(losses),) + _shape(v._data)) for i, v in enumerate(self.record)],
             np.array(measured).reshape(len(measured), self._n_weights))
 
     def __repr__(self) -> str:
@@ -217,9 +217,9 @@ def _check_rows(trace, rows) -> list[np.ndarray]:
 def _weights(params: list[Value], vector: bool):
     """Every parameter's numbers in a row: a list of floats, or one array (for numba)."""
     if vector:
-        return np.concatenate([np.ravel(p.data) for p in params])
-    return [w for p in params for w in ([p.data] if type(p.data) is float
-                                         else p.data.reshape(-1).tolist())]
+        return np.concatenate([np.ravel(p._data) for p in params])
+    return [w for p in params for w in ([p._data] if type(p._data) is float
+                                         else p._data.reshape(-1).tolist())]
 
 
 def _load(params: list[Value], weights) -> None:
@@ -227,9 +227,9 @@ def _load(params: list[Value], weights) -> None:
     values = np.asarray(weights)
     at = 0
     for p in params:
-        data = p.data
+        data = p._data
         if type(data) is float:
-            p.data = float(values[at])
+            p._data = float(values[at])
             at += 1
         else:
             data[...] = values[at:at + data.size].reshape(data.shape)
@@ -241,7 +241,7 @@ def _load_gradients(params: list[Value], has_grad: list[bool], grads) -> None:
     values = np.asarray(grads, dtype=np.float64)
     at = 0
     for p, has in zip(params, has_grad):
-        data = p.data
+        data = p._data
         if not has:
             p.grad = None
         elif type(data) is float:

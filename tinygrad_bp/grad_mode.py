@@ -22,6 +22,7 @@ import numpy as np
 
 recording = contextvars.ContextVar("recording", default=True)  # off inside no_grad()
 differentiating = contextvars.ContextVar("differentiating", default=False)  # rules get Values
+linking = contextvars.ContextVar("linking", default=False)  # see linked()
 open_blocks = [0]  # no_grad() blocks open in all threads; while 0, every thread records
 _lock = threading.Lock()
 
@@ -46,6 +47,18 @@ def no_grad() -> Iterator[None]:
         recording.reset(token)
         with _lock:
             open_blocks[0] -= 1
+
+
+@contextlib.contextmanager
+def linked() -> Iterator[None]:
+    """Ops link to their inputs even when none needs a gradient (the output needs none
+    either): a recorded step keeps every path from its input leaves, so new data put into
+    them flows through a replay (``tg.trace``). Outside it such an op makes a constant."""
+    token = linking.set(True)
+    try:
+        yield
+    finally:
+        linking.reset(token)
 
 
 @contextlib.contextmanager

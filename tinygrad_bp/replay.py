@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import engine
+from .grad_mode import linked
 from .value import Value
 
 
@@ -43,7 +44,8 @@ def trace(loss, inputs: Sequence = (), params: Sequence[Value] | None = None) ->
     - ``inputs``: the leaves that take each step's data: Values of ``loss``'s graph, or the
       first step's data (numbers, arrays, Values) when ``loss`` is a function.
     - ``params``: the leaves whose gradients each step fills afresh; every leaf that requires a
-      gradient (and is not an input) by default, in the order they were made.
+      gradient (and is not an input) by default, in the order of the backward walk's
+      topological order.
     """
     if isinstance(loss, Value):
         return Trace(None, loss, list(inputs), (), params)
@@ -54,29 +56,17 @@ def trace(loss, inputs: Sequence = (), params: Sequence[Value] | None = None) ->
 
 
 def _build(fn: Callable, data: Sequence) -> tuple[Value, list[Value], tuple]:
-    """Call ``fn`` on fresh input leaves, every op linked to them (see ``_unlink``)."""
+    """Call ``fn`` on fresh input leaves, every op linked to them (``grad_mode.linked``)."""
     if not engine.is_grad_enabled():
         raise RuntimeError("trace: inside no_grad() no graph is recorded")
-    leaves = [Value(d.data if isinstance(d, Value) else d) for d in data]
-    result = fn(*leaves)
+    leaves = [Value(d.data if isinstance(d, Value) else d, requires_grad=False) for d in data]
+    with linked():
+        result = fn(*leaves)
     root, *outputs = result if isinstance(result, tuple) else (result,)
     if not isinstance(root, Value) or not all(isinstance(v, Value) for v in outputs):
         raise TypeError("trace: the function must return the loss Value, or a tuple of "
                         f"Values starting with the loss, not {_kind(result)}")
-    _unlink(root, leaves)
     return root, leaves, tuple(outputs)
-
-
-def _unlink(root: Value, inputs: list[Value]) -> None:
-    """Inputs need no gradient, nor does any node computed from inputs and constants alone.
-
-    They were built requiring one, so that every op recorded its links to them; now the
-    backward walk can skip what only they feed, exactly as for a graph built without them.
-    """
-    for leaf in inputs:
-        leaf.requires_grad = False
-    for node in engine.topological_order(root, leaves=False):
-        node.requires_grad = any(p.requires_grad for p in node._parents)
 
 
 def _kind(x) -> str:
@@ -154,7 +144,7 @@ class Trace:
         self.loss, self.inputs, self.params, self.outputs = loss, list(inputs), params, outputs
         self.leaves = leaves
         self.order = engine.topological_order(loss, leaves=False)
-        self.shapes = [_shape(v.data) for v in inputs]
+        self.shapes = [_shape(v._data) for v in inputs]
 
     def step(self, *data) -> float:
         """Forward and backward on new input data; returns the loss.
@@ -175,14 +165,14 @@ class Trace:
                                  "(pass trace a function, and it records it for you)") from None
             self._record(*_build(self._build, data))
             self._source = None
-            values = [leaf.data for leaf in self.inputs]
+            values = [leaf._data for leaf in self.inputs]
         for leaf, value in zip(self.inputs, values):
-            leaf.data = value
+            leaf._data = value
         engine.recompute(self.order)
         for p in self.params:
             p._grad = None
         engine.backward(self.loss, self.order)
-        value = self.loss.data
+        value = self.loss._data
         return value if type(value) is float else float(value.reshape(()))
 
     def compile(self, lr: float, backend: str = "python", record: Sequence[Value] | None = None,

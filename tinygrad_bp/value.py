@@ -15,7 +15,7 @@ import numpy as np
 
 from . import engine
 from .engine import settle
-from .grad_mode import open_blocks, recording, restore, silence
+from .grad_mode import linking, open_blocks, recording, restore, silence
 from .operands import OneNumber, as_data, axis_argument, index_argument
 from .ops import (Add, Div, Exp, GetItem, Log, MatMul, Mul, Op, Pow, Power, Relu, Reshape,
                   ScatterAdd, Sigmoid, Stack, Sub, Sum, Tanh, Transpose, Where)
@@ -29,8 +29,9 @@ _as_data = as_data  # the name other modules import it by
 def record(op: type[Op], inputs: tuple, args: tuple = ()) -> Value:
     """Run ``op`` forward on the inputs' data and make the output node: the one place it is done.
 
-    The node links to its op and inputs only when an input needs a gradient and this thread is
-    recording (not inside ``no_grad()``); otherwise it is a constant with no history. Array
+    The node links to its op and inputs only when an input needs a gradient (or inside
+    ``grad_mode.linked()``) and this thread is recording (not inside ``no_grad()``); otherwise
+    it is a constant with no history. Array
     arithmetic runs with numpy's warnings off: inf and nan are answers, as they are for floats.
     """
     if len(inputs) == 2:  # the common arities spelled out: the scalar path is the hot one
@@ -52,12 +53,14 @@ def record(op: type[Op], inputs: tuple, args: tuple = ()) -> Value:
     if type(data) is not float and (type(data) is not np.ndarray or data.size == 1):
         data = settle(data)  # a numpy scalar is a Python float; one element, a OneNumber
     if not track or (open_blocks[0] and not recording.get()):
-        return _leaf(data)
+        if not linking.get() or (open_blocks[0] and not recording.get()):
+            return _leaf(data)
+        track = False  # linked to its inputs, needing no gradient: see grad_mode.linked
     out = _new(Value)
     out._data = data
     out._grad = None
     out.label = ""
-    out.requires_grad = True
+    out.requires_grad = track
     out._op = op
     out._parents = inputs
     out._args = args

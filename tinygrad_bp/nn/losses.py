@@ -161,7 +161,7 @@ def _check_unit_interval(function: str, name: str, data) -> None:
                          f"{float(array[where])!r}{at}")
 
 
-def _target_rows(function: str, name: str, shape: tuple, expected) -> np.ndarray:
+def _target_rows(function: str, name: str, shape: tuple, expected) -> np.ndarray | Value:
     """The target of a cross-entropy as rows of class weights shaped like the scores.
 
     Class indices become one-hot rows; rows of the scores' shape must be distributions.
@@ -170,14 +170,18 @@ def _target_rows(function: str, name: str, shape: tuple, expected) -> np.ndarray
         hint = "; for one probability per row use binary_cross_entropy" if not shape else ""
         raise ValueError(f"{function}: {name} must be one row of shape (C,) or a batch of shape "
                          f"(N, C), with at least one class and one row; got shape {shape}{hint}")
+    target = None
     if isinstance(expected, Value):
-        expected = _operand(function, "expected", expected, constant=True).data
+        target = _operand(function, "expected", expected, constant=True)
+        expected = target.data
     try:
         given = np.shape(expected)
     except ValueError:  # rows of different lengths
         given = None
     if given == shape:
-        return _distribution_rows(function, expected)
+        rows = _distribution_rows(function, expected)
+        # a Value of rows stays the op's input: a recorded step (tg.trace) puts new rows in it
+        return rows if target is None else target
     if given == shape[:-1]:  # one index for a row, one per row for a batch
         indices = class_indices(expected, shape[-1], where=function, name="expected")
         return np.eye(shape[-1])[indices]

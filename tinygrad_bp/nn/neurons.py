@@ -143,7 +143,7 @@ def _scalars(x, n_inputs: int) -> list:
         if x.shape != (n_inputs,):
             raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, "
                              f"got shape {x.shape}")
-        return list(x) if x.requires_grad else [float(v) for v in x.data]
+        return list(x)  # its elements as Values: a recorded step keeps its input linked
     row = [float(v) for v in np.asarray(x, dtype=np.float64).reshape(-1)]
     if np.ndim(x) != 1 or len(row) != n_inputs:
         raise ValueError(f"neuron granularity takes one row of {n_inputs} inputs, "

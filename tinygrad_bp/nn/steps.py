@@ -31,6 +31,9 @@ class Step:
                  groups: list[list[Value]]):
         self.model, self.loss, self.optimizer, self.params = model, loss, optimizer, params
         self.replay = replayable(model, loss)
+        # a loss taking class indices replays on one-hot rows (the same numbers): indices
+        # would be constants of the recorded graph
+        self.one_hot = self.replay and takes_indices(loss)
         self.backend = backend(compile, optimizer, self.replay, params)
         self.trace: Trace | None = None
         self.compiled: Compiled | None = None
@@ -81,7 +84,7 @@ class Step:
         if not self.backend or data.rows % size:
             return False
         if self._steps is None or order is not None:
-            self._steps = stacked_steps(data, order, size)
+            self._steps = stacked_steps(data, order, size, self.one_hot)
         x, t = self._steps
         if self.trace is None or self.trace.shapes[0] != x.shape[1:]:
             self.trace = trace(self._graph, inputs=[x[0], t[0]])
@@ -116,7 +119,7 @@ class Step:
 def replayable(model, loss) -> bool:
     """Whether every step's graph is the first one's on new rows: a known model whose graph
     depends on shapes only (not softmax: it subtracts the data's max), under a loss of
-    ``nn.losses`` that takes the target rows as data (class indices would be constants)."""
+    ``nn.losses`` (one taking class indices gets one-hot rows: indices would be constants)."""
     if type(model) is MLP:
         layers = model.layers
     elif type(model) in (ArrayLayer, NeuronLayer):
@@ -125,7 +128,7 @@ def replayable(model, loss) -> bool:
         return False
     return (all(type(layer) in (ArrayLayer, NeuronLayer) and layer.activation != "softmax"
                 for layer in layers)
-            and getattr(loss, "__module__", None) == losses.__name__ and not takes_indices(loss))
+            and getattr(loss, "__module__", None) == losses.__name__)
 
 
 def backend(compile, optimizer: Optimizer, replay: bool, params: list[Value]) -> str:
@@ -139,9 +142,11 @@ def backend(compile, optimizer: Optimizer, replay: bool, params: list[Value]) ->
     return "numba" if compile == "numba" else "python"
 
 
-def stacked_steps(data: Examples, order, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every step's model input and target, step first: what ``data.step`` gives, stacked."""
-    x, t = data.inputs, data.targets
+def stacked_steps(data: Examples, order, size: int,
+                  one_hot: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Every step's model input and target, step first: what ``data.step`` gives, stacked
+    (one-hot rows instead of class indices with ``one_hot``)."""
+    x, t = data.inputs, data.expected if one_hot else data.targets
     if order is not None:
         x, t = np.take(x, order, axis=-2), np.take(t, order, axis=-2)
     n = data.rows // size

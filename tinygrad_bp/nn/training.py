@@ -142,7 +142,9 @@ def _epoch(step: steps.Step, data: Examples, permutation, size: int,
     if not step.epoch(data, order, size, last, record):
         for start in range(0, data.rows, size):
             rows = start if size == 1 else slice(start, start + size)
-            out, value = step(*data.step(rows if order is None else order[rows]))
+            rows = rows if order is None else order[rows]
+            x, t = data.step(rows)
+            out, value = step(x, data.expected[rows] if step.one_hot else t)
             record.add(out, value)
     record.finish(history, data, order, size)
 

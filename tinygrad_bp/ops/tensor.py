@@ -38,6 +38,11 @@ class MatMul(Op):
             return a[:, None] * g[..., None, :]
         if b.ndim == 1:
             return (swap_last_axes(a) @ g[..., None])[..., 0]
+        if type(b) is np.ndarray and b.ndim == 2 and a.ndim == 2 and b.flags.f_contiguous \
+                and not b.flags.c_contiguous:
+            # b is a transposed view (a layer's W.T): the same numbers, computed straight into
+            # W's own order, so W's gradient and its update run over contiguous memory
+            return swap_last_axes(swap_last_axes(g) @ a)
         return swap_last_axes(a) @ g
 
 
