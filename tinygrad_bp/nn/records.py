@@ -32,10 +32,10 @@ class Epoch:
         self.groups = groups
         self.steps = steps = -(-data.rows // size)
         self.every = -(-steps // GRADIENT_SAMPLES)  # measure every n-th step's gradient
-        # each parameter's squared gradients, added up elementwise (summed once, at the end)
+        # each parameter's squared gradient norm (each network's, for k), added up
         self.params = [p for params in groups for p in params]
-        self.squares = [0.0 if type(p.data) is float else np.zeros_like(p.data)
-                        for p in self.params]
+        self.squares: list = [0.0 if self.models is None else np.zeros(self.models)
+                              for _ in self.params]
         self.measured = 0
 
     def add(self, out: Value, value: float) -> None:
@@ -46,7 +46,7 @@ class Epoch:
             for i, p in enumerate(self.params):
                 g = p._grad
                 if g is not None:
-                    self.squares[i] += g * g
+                    self.squares[i] += _squared_norm(g, self.models)
             self.measured += 1
         self.values.append(value)
 
@@ -69,11 +69,10 @@ class Epoch:
             for p in params:
                 size = int(np.size(p.data))
                 if id(p) in where:
-                    squares = np.square(gradients[:, at:at + size]).sum(axis=0)
-                    i = where[id(p)]
-                    self.squares[i] = self.squares[i] + (
-                        float(squares[0]) if type(p.data) is float else
-                        squares.reshape(np.shape(p.data)))
+                    block = gradients[:, at:at + size]
+                    self.squares[where[id(p)]] += (
+                        float(np.sum(block * block)) if self.models is None else
+                        np.square(block.reshape(len(block), self.models, -1)).sum(axis=(0, 2)))
                 at += size
             self.measured += len(gradients)
 
@@ -101,11 +100,21 @@ class Epoch:
     def grad_norms(self) -> list:
         """Per layer (per network, for k): sqrt of the mean over measured steps of |g|^2."""
         squares = iter(self.squares)
-        axes = None if self.models is None else (1, 2)
-        totals = np.array([sum(np.sum(next(squares), axis=axes) for _ in params)
-                           for params in self.groups], dtype=np.float64)
+        totals = np.array([sum(next(squares) for _ in params) for params in self.groups],
+                          dtype=np.float64)
         norms = np.sqrt(totals / self.measured)
         return norms.tolist() if self.models is None else norms.T.tolist()
+
+
+def _squared_norm(g, models: int | None):
+    """``|g|^2``, one pass over g (numpy's dot); per network for k networks side by side."""
+    if type(g) is float:
+        return g * g
+    if models is None:
+        r = np.ravel(g, order="K")  # a view of a contiguous gradient, C or F
+        return float(np.dot(r, r))
+    r = np.reshape(g, (models, -1))
+    return np.einsum("mi,mi->m", r, r)
 
 
 def row_weighted(values, rows: int, size: int):
