@@ -14,6 +14,8 @@ Workloads (issue 13's table), each side checked to compute the same thing before
 Repeats interleave the sides (A B B A ...) and the report gives medians and their ratio; each
 side's first run is left out (it pays for imports' first use and any compiling). Where PyTorch
 or JAX is installed, the minibatch workload also runs in it (float64, the same start).
+On a shared machine, give numpy's BLAS one thread (``OPENBLAS_NUM_THREADS=1``; PyTorch then
+gets one too): threads that wait for a busy core make the minibatch timings random.
 
     python benchmarks/bench_training.py [--workloads online scalar minibatch build]
         [--epochs 50] [--repeats 3]
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import importlib.util
 import random
 import statistics
@@ -134,12 +137,9 @@ def minibatch_public_api(epochs: int) -> list[np.ndarray]:
     from tinygrad_bp import losses, nn
 
     x, y = _minibatch_data()
-    model = nn.MLP(784, [256, 10], activation="relu", output_activation="linear")
-    w1, b1, w2, b2 = _minibatch_init()
-    model.layers[0].W.data[...] = w1
-    model.layers[0].b.data[...] = b1
-    model.layers[1].W.data[...] = w2
-    model.layers[1].b.data[...] = b2
+    w1, b1, w2, b2 = _minibatch_init()  # the NumPy side's start, drawn nowhere else
+    model = nn.MLP(784, [256, 10], activation="relu", output_activation="linear",
+                   weights=[np.column_stack([w1, b1]), np.column_stack([w2, b2])])
     nn.train(model, x, y, loss=losses.cross_entropy_with_logits, lr=0.1, epochs=epochs,
              batch_size=128)
     return [p.data for p in model.parameters()]
@@ -149,6 +149,9 @@ def minibatch_torch(epochs: int) -> list[np.ndarray]:
     """The same training in PyTorch (float64, autograd, its own SGD step)."""
     import torch
 
+    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    if threads:  # as many threads as numpy's BLAS is given, for a like-for-like run
+        torch.set_num_threads(int(threads))
     x, y = _minibatch_data()
     w1, b1, w2, b2 = [torch.tensor(p, requires_grad=True) for p in _minibatch_init()]
     xs, ys = torch.tensor(x), torch.tensor(y)
