@@ -315,3 +315,16 @@ def test_a_long_sum_is_written_in_lines_python_can_parse():
     plain = nn.MLP(400, [1])
     expected = _engine_sgd(plain, rows, np.full((3, 1), 0.5), 0.1)
     np.testing.assert_allclose(run(rows, np.full((3, 1), 0.5)).losses, expected, rtol=1e-13)
+
+
+def test_rows_changed_in_place_are_read_again():
+    plain, compiled = _neuron_net(), _neuron_net()
+    rows = ROWS.copy()
+    run = _traced(compiled).compile(0.3)
+    first = run(rows, TARGETS, sync=False)
+    rows[:] = ROWS[::-1]  # the same array, new numbers: without same=True they are read anew
+    second = run(rows, TARGETS, sync=False)
+    expected = _engine_sgd(plain, ROWS, TARGETS, 0.3) + _engine_sgd(plain, ROWS[::-1], TARGETS,
+                                                                   0.3)
+    assert first.losses.tolist() + second.losses.tolist() == expected
+    assert _weights(compiled) == _weights(plain)

@@ -113,7 +113,7 @@ def _numbers(data, name: str) -> np.ndarray:
             if array is not None and array.dtype.kind in "US" else ""
         raise ValueError(f"nn.train: {name} must be numbers, in rows of equal length; "
                          f"{_first_bad(data, name)}{hint}")
-    array = np.asarray(array, dtype=np.float64)  # float64 is read as it is, not copied
+    array = array.astype(np.float64)  # a copy of its own: a replay may keep reading it
     bad = np.argwhere(~np.isfinite(array))
     if len(bad):
         where = "".join(f"[{i}]" for i in bad[0])

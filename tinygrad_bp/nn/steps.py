@@ -101,7 +101,8 @@ class Step:
             measure = [k - first for k in record.sampled() if k >= first]
             if first:
                 x, t = x[first:], t[first:]
-            steps = self.compiled(x, t, sync=last, measure=measure)
+            # the same arrays every epoch, unless shuffled: nn.train's own copy of the data
+            steps = self.compiled(x, t, sync=last, measure=measure, same=order is None)
             record.add_steps(steps.outputs[0], steps.losses, steps.gradients, self.trace.params)
         return True
 
