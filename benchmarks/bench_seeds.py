@@ -72,6 +72,12 @@ SIDES: dict[str, tuple[Callable, str | None]] = {
 }
 
 
+LABELS = {"tutorial": "tutorial (plain Python)", "tinygrad_bp-numba": "tinygrad_bp, numba",
+          "numpy": "handwritten NumPy", "numba": "handwritten numba loop", "jax": "JAX",
+          "torch": "PyTorch"}
+"""How the table names a side."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per side")
@@ -126,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, samples in times.items():
         median = statistics.median(samples)
         same = "yes" if scores[name] == scores["tutorial"] else "NO"
-        print(f"| {name} | {median:.3f} | {min(samples):.3f} | {max(samples):.3f} "
+        shown = LABELS.get(name, name)
+        print(f"| {shown} | {median:.3f} | {min(samples):.3f} | {max(samples):.3f} "
               f"| {first[name]:.3f} | {median / reference:.3f} | {same} |")
     print(f"\ntutorial scores: {scores['tutorial']}")
     if "tinygrad_bp" not in times:

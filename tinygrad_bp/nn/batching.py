@@ -114,7 +114,8 @@ def _numbers(data, name: str) -> np.ndarray:
         raise ValueError(f"nn.train: {name} must be numbers, in rows of equal length; "
                          f"{_first_bad(data, name)}{hint}")
     array = array.astype(np.float64)  # a copy of its own: a replay may keep reading it
-    bad = np.argwhere(~np.isfinite(array))
+    finite = np.isfinite(array)
+    bad = () if finite.all() else np.argwhere(~finite)  # all() first: argwhere is slow
     if len(bad):
         where = "".join(f"[{i}]" for i in bad[0])
         raise ValueError(f"nn.train: {name}{where} is {array[tuple(bad[0])]}, not a finite "
