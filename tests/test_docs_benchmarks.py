@@ -43,14 +43,40 @@ def test_seeds_ratio_is_the_quotient_of_its_medians():
     assert stated < 1.0  # the goal
 
 
+def test_every_training_paths_ratios_are_the_quotients_and_the_musts_are_as_stated():
+    text = SECTIONS["Every training path"]
+    rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \| ([\d.]+) (s|µs) \| ([\d.]+) (?:s|µs) \| "
+                      r"([\d.]+) \| ([\d.]+|-) \| [^|]+ \| (yes|no|-) \|$", text, re.M)
+    assert len(rows) == 6
+    for name, _, ours, _, theirs, ratio, must, met in rows:
+        quotient = float(ours) / float(theirs)
+        assert abs(quotient - float(ratio)) <= 0.006 + 0.005 * quotient, name
+        if met != "-":
+            assert (met == "yes") == (float(ratio) <= float(must)), name
+    # each figure is its own section's (or the training benchmark's table's)
+    seeds = SECTIONS["The wheat seeds case study against the tutorial's own code"]
+    for row in rows[:2]:
+        assert f"| {row[2]} |" in seeds and f"| {row[4]} |" in seeds
+    scalar = SECTIONS["Scalar graphs against micrograd"]
+    assert f"| {rows[5][2]} |" in scalar and f"| {rows[5][4]} |" in scalar
+    for workload, (ours, theirs) in {"online": rows[2][2:5:2], "scalar": rows[3][2:5:2],
+                                     "minibatch": rows[4][2:5:2]}.items():
+        assert re.search(rf"^\| {workload} \| tinygrad_bp \| {ours} \|", text, re.M)
+        assert re.search(rf"^\| {workload} \| [^|]+ \| {theirs} \| [\d.]+ \| yes \|$",
+                         text, re.M)
+    build = re.search(r"^\| build `MLP\(784, \[256, 10\]\)` \| - \| ([\d.]+) s", text, re.M)
+    assert float(build.group(1)) <= 0.05
+    assert f"| build | tinygrad_bp | {build.group(1)} |" in text
+
+
 def test_seeds_scores_quoted_are_the_tutorials():
     quoted = re.search(r"\(`(\[90\.4[^`]*\])`\)", DOC).group(1)
     assert eval(quoted) == SEEDS_SCORES
 
 
 def test_every_command_shown_runs_an_existing_benchmark_with_known_options():
-    commands = re.findall(r"^python (benchmarks/\S+\.py)(.*)$", DOC, re.M)
-    assert len(commands) == 5
+    commands = re.findall(r"^(?:[A-Z_]+=\S+ )*python (benchmarks/\S+\.py)(.*)$", DOC, re.M)
+    assert len(commands) == 6
     for script, options in commands:
         help_text = subprocess.run([sys.executable, str(ROOT / script), "--help"],
                                    capture_output=True, text=True, check=True).stdout

@@ -97,9 +97,10 @@ class _ShapeChange(ValueError):
 
 
 class Trace:
-    """A recorded step: ``step(*data)`` replays it forward and backward, ``compile(lr)`` writes it
-    as code. Attributes: ``loss`` (the root), ``inputs``, ``params``, ``outputs``, ``order``
-    (the op nodes, inputs first) and ``shapes`` (the input shapes it was recorded for)."""
+    """A recorded step (made by ``tg.trace``): ``step(*data)`` replays it forward and backward,
+    ``compile(lr)`` writes it as code. Attributes: ``loss`` (the root), ``inputs``, ``params``,
+    ``outputs``, ``order`` (the op nodes, inputs first) and ``shapes`` (the input shapes it was
+    recorded for)."""
 
     loss: Value
     inputs: list[Value]
@@ -188,8 +189,10 @@ class Trace:
 
     @property
     def source(self) -> str:
-        """The generated Python of one SGD step, straight-line backprop to read (``lr`` is an
-        argument); the reason instead when this graph cannot be compiled."""
+        """The generated Python of the SGD steps: straight-line backprop to read.
+
+        The reason, instead, when this graph cannot be compiled (``lr`` is an argument of the
+        generated function, so the source does not depend on it)."""
         if self._source is None:
             from .codegen import python_source
 
