@@ -115,8 +115,8 @@ def _numbers(data, name: str) -> np.ndarray:
                          f"{_first_bad(data, name)}{hint}")
     array = array.astype(np.float64)  # a copy of its own: a replay may keep reading it
     finite = np.isfinite(array)
-    bad = () if finite.all() else np.argwhere(~finite)  # all() first: argwhere is slow
-    if len(bad):
+    if not finite.all():  # all() first: argwhere takes a while, and is needed only here
+        bad = np.argwhere(~finite)
         where = "".join(f"[{i}]" for i in bad[0])
         raise ValueError(f"nn.train: {name}{where} is {array[tuple(bad[0])]}, not a finite "
                          "number")
