@@ -9,15 +9,13 @@
 """
 from __future__ import annotations
 
-import contextlib
 import inspect
-import io
 import random
 from functools import cache
 from pathlib import Path
 
 from reference import tutorial_algorithm as ta
-from reference.markdown import parse
+from reference.markdown import run_chapter
 
 from tinygrad_bp import Trace
 from tinygrad_bp.compiled import compile_sgd
@@ -29,30 +27,14 @@ ROW, TARGET = [1.465489372, 2.362125076], [1.0, 0.0]
 
 @cache
 def chapter() -> dict:
-    """Run the chapter's code once: its namespace, and (shown, printed) pairs to compare."""
-    blocks, prose = parse(CHAPTER.read_text(encoding="utf-8"))
-    namespace: dict = {"__name__": "__doc__"}
-    state = random.getstate()
-    pairs = []
-    try:
-        for k, block in enumerate(blocks):
-            if block["lang"] != "python":
-                continue
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                exec(compile(block["body"], str(CHAPTER), "exec"), namespace)
-            after = blocks[k + 1] if k + 1 < len(blocks) else None
-            if after and after["lang"] == "text":
-                pairs.append((after["body"], out.getvalue()))
-    finally:
-        random.setstate(state)
-    return {"namespace": namespace, "pairs": pairs, "prose": prose, "blocks": blocks}
+    """The chapter run once (``reference.markdown.run_chapter``)."""
+    return run_chapter(CHAPTER)
 
 
 def test_every_output_block_is_what_its_code_prints():
     pairs = chapter()["pairs"]
     assert len(pairs) == 7
-    for shown, printed in pairs:
+    for _, shown, printed in pairs:
         assert shown == printed
 
 
