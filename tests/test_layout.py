@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "tinygrad_bp"
 
 ENGINE = {"value", "engine", "ops", "checks", "errors", "verify", "derivatives", "grad_mode",
-          "operands", "protocols", "replay", "symbolic", "codegen", "compiled"}
+          "operands", "protocols", "replay", "program", "symbolic", "codegen", "compiled"}
 LAYER = {**dict.fromkeys(ENGINE, "engine"), "nn": "nn", "data": "data",
          "tutorial": "tutorial", "viz": "viz", "cli": "cli"}
 ALLOWED = {  # which layers each layer may import (besides itself)

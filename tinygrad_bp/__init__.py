@@ -4,8 +4,8 @@ The layers, each importing only the ones above it:
 
 - the engine: ``Value`` (``value``), the backward walk (``engine``), the primitive ops (``ops``),
   gradients as Values, Jacobians and Hessians (``derivatives``), record-and-replay of a step
-  (``replay``; compiled by ``symbolic``, ``codegen``, ``compiled``), derivative checks
-  (``checks``, and ``verify``: which op is wrong), errors (``errors``);
+  (``replay``; compiled by ``program``, ``symbolic``, ``codegen``, ``compiled``), derivative
+  checks (``checks``, and ``verify``: which op is wrong), errors (``errors``);
 - ``nn``: modules, activations, losses, optimisers, saving;  ``data``: load, scale, split, score;
 - ``tutorial``: the tutorial's functions, its case study, the samples the drawings use;
 - ``viz``: drawings;  and ``cli``, the ``tinygrad-bp`` command, which nothing imports.

@@ -21,7 +21,8 @@ import numpy as np
 
 from . import engine
 from .ops import base
-from .symbolic import Program, Unsupported, flat, symbols, writing
+from .program import Program, Unsupported, writing
+from .symbolic import Sym, flat, symbols
 from .value import Value
 
 _PYTHON_NAMES = {"_e": math.exp, "_exp": base.exp, "_div": base.div, "_pow": base.power,
@@ -89,7 +90,7 @@ def generate(trace, record: list[Value], numba: bool = False) -> Code:
                 codes = []
                 for name, g in zip(flat(names), flat(p._grad)):
                     # a gradient that is a weight itself is read before any weight moves
-                    code = program.emit(g.code).code if g.code in weights else g.code
+                    code = program.emit(g.code, None, Sym).code if g.code in weights else g.code
                     codes.append(code)
                     updates.append(f"{name.code} = {name.code} - lr * {code}")
                 grads.append(codes)

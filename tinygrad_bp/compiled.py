@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codegen import Code, cost, function, generate, source
-from .symbolic import Unsupported
+from .program import Unsupported
 from .value import Value
 
 

@@ -17,99 +17,16 @@ comparison numpy insists on reading as a bool) raises ``Unsupported``, naming it
 
 from __future__ import annotations
 
-import contextlib
 import math
-import re
-from collections import Counter
-from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from .ops import base
-
-
-class Unsupported(Exception):
-    """A computation with no symbolic form: the graph is replayed instead of compiled."""
-
-
-class Program:
-    """The lines of straight-line code written so far; equal expressions share one name.
-
-    ``numba=True`` writes for numba, whose arithmetic answers as numpy's does (inf, nan) where
-    Python's floats raise: plain ``/``, ``**`` and ``exp``, and no branch a compiler must
-    analyse (numba's own passes take time that grows with branches times names).
-    """
-
-    def __init__(self, numba: bool = False) -> None:
-        self.numba = numba
-        self.lines: list[str] = []
-        self._names: dict[str, str] = {}
-
-    def emit(self, expr: str, lo: float | None = None, kind: type | None = None):
-        """A Sym (or a SymBool, for ``kind=SymBool``) naming ``expr``'s value."""
-        name = self._names.get(expr)
-        if name is None:
-            name = f"t{len(self.lines) + 1}"
-            self.lines.append(f"{name} = {expr}")
-            self._names[expr] = name
-        return (kind or Sym)(name, None, lo)
-
-    def needed_by(self, results: Sequence[str]) -> list[str]:
-        """The lines that ``results`` (expressions of temporaries) need, in order.
-
-        A line nothing reads is dropped (say the gradient of an input, which rules compute and
-        the engine throws away); a temporary read once is written into its reader, in brackets,
-        so Python does the same operations in the same order with fewer names to store.
-        """
-        wanted = set(_TEMPORARY.findall(" ".join(results)))
-        kept = []
-        for line in reversed(self.lines):
-            name, expr = line.split(" = ", 1)
-            if name in wanted:
-                kept.append((name, expr))
-                wanted.update(_TEMPORARY.findall(expr))
-        kept.reverse()
-        uses = Counter(n for _, expr in kept for n in _TEMPORARY.findall(expr))
-        outside = set(_TEMPORARY.findall(" ".join(results)))
-        inline: dict[str, tuple[str, int]] = {}  # expression, and how deep its brackets go
-        lines = []
-        for name, expr in kept:
-            depth = 1 + max([inline[n][1] for n in _TEMPORARY.findall(expr) if n in inline],
-                            default=0)
-            expr = _TEMPORARY.sub(lambda m: f"({inline.pop(m.group())[0]})"
-                                  if m.group() in inline else m.group(), expr)
-            # Python's parser refuses brackets nested 200 deep: a long sum gets names
-            if uses[name] == 1 and name not in outside and depth < _DEEPEST:
-                inline[name] = (expr, depth)
-            else:
-                lines.append(f"{name} = {expr}")
-        return lines
-
-
-_TEMPORARY = re.compile(r"\bt\d+\b")
-_DEEPEST = 50
-_program: Program | None = None
-
-
-@contextlib.contextmanager
-def writing(program: Program) -> Iterator[Program]:
-    """Within this block, arithmetic on Syms appends its lines to ``program``."""
-    global _program
-    previous, _program = _program, program
-    try:
-        yield program
-    finally:
-        _program = previous
+from .program import Unsupported, emit, for_numba
 
 
 def _emit(expr: str, lo: float | None = None, kind: type | None = None):
-    if _program is None:
-        raise Unsupported("symbolic arithmetic outside symbolic.writing()")
-    return _program.emit(expr, lo, kind)
-
-
-def _for_numba() -> bool:
-    return _program is not None and _program.numba
+    return emit(expr, lo, kind or Sym)
 
 
 def literal(value: float) -> Sym:
@@ -146,7 +63,7 @@ def _binary(op: str, a, b) -> Sym:
     same = _identity(op, a, b)
     if same is not None:
         return same
-    if not _for_numba():  # Python floats raise on 0 and on overflow; numpy gives inf or nan
+    if not for_numba():  # Python floats raise on 0 and on overflow; numpy gives inf or nan
         if op == "/" and not (b.value or (b.lo is not None and b.lo > 0.0)):
             return _emit(f"_div({a.code}, {b.code})")
         if op == "**":
@@ -189,7 +106,7 @@ def _unary(fn: str, a):
     if fn == "abs":
         return _emit(f"abs({a.code})", 0.0)
     if fn == "exp":  # math.exp raises past 709.78 where the engine's exp answers inf
-        if _for_numba():
+        if for_numba():
             return _emit(f"_exp({a.code})", 0.0)
         return _emit(f"(_e({a.code}) if {a.code} < 709.0 else _exp({a.code}))", 0.0)
     return _emit(f"_{fn}({a.code})")
