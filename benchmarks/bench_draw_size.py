@@ -14,6 +14,7 @@ broken picture means nothing. Exit status 0, or 1 when a picture is wrong.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 import sys
@@ -65,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         dot, svg = [], []
         for repeat in range(args.repeats):
-            runs = [(dot, lambda: draw_graph(y, max_nodes=None).source),
-                    (svg, lambda: figure.pipe(format="svg"))]
+            runs = [(dot, lambda y=y: draw_graph(y, max_nodes=None).source),
+                    (svg, lambda figure=figure: figure.pipe(format="svg"))]
             for samples, run in (runs if repeat % 2 == 0 else runs[::-1]):
                 samples.append(timed(run))
         rows.append((nodes, statistics.median(dot), statistics.median(svg), min(svg), max(svg)))
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---:|---:|---:|---:|---:|---:|")
     for nodes, dot, svg, low, high in rows:
         print(f"| {nodes} | {dot:.3f} | {svg:.2f} | {low:.2f} | {high:.2f} | {svg / dot:.0f} |")
-    for (n1, _, t1, _, _), (n2, _, t2, _, _) in zip(rows, rows[1:]):
+    for (n1, _, t1, _, _), (n2, _, t2, _, _) in itertools.pairwise(rows):
         print(f"{n1} -> {n2} nodes (x{n2 / n1:.1f}): SVG time x{t2 / t1:.1f}")
     return 0
 

@@ -24,8 +24,9 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 N_INPUTS, N_HIDDEN, N_OUTPUTS = 7, 5, 3
 LEARNING_RATE = 0.05
