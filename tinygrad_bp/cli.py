@@ -174,28 +174,24 @@ def _check_outputs(args: argparse.Namespace) -> None:
     """A usage error now, not after training, for a --plot file or --page folder that cannot be
     written."""
     if args.plot:
-        plot = Path(args.plot)
-        folder = plot.parent
-        if plot.is_dir():
+        if Path(args.plot).is_dir():
             raise _UsageError(f"--plot {args.plot}: is a directory, not a file")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise _UsageError(f"--plot {args.plot}: cannot make the folder {folder}: "
-                              f"{error.strerror or error}") from None
-        if not os.access(folder, os.W_OK):
-            raise _UsageError(f"--plot {args.plot}: the folder {folder} is not writable")
+        _writable_folder(f"--plot {args.plot}", Path(args.plot).parent)
     if args.page:
-        page = Path(args.page)
-        if page.exists() and not page.is_dir():
+        if Path(args.page).exists() and not Path(args.page).is_dir():
             raise _UsageError(f"--page {args.page}: exists and is not a directory")
-        try:
-            page.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise _UsageError(f"--page {args.page}: cannot make the folder: "
-                              f"{error.strerror or error}") from None
-        if not os.access(page, os.W_OK):
-            raise _UsageError(f"--page {args.page}: the folder is not writable")
+        _writable_folder(f"--page {args.page}", Path(args.page))
+
+
+def _writable_folder(what: str, folder: Path) -> None:
+    """Make ``folder`` (and its parents) now, or a usage error naming ``what`` and why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _UsageError(f"{what}: cannot make the folder {folder}: "
+                          f"{error.strerror or error}") from None
+    if not os.access(folder, os.W_OK):
+        raise _UsageError(f"{what}: the folder {folder} is not writable")
 
 
 def _count_of(n: int, noun: str) -> str:
