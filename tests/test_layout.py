@@ -33,6 +33,12 @@ OLD_PATHS = {"losses": "nn.losses", "optim": "nn.optim", "saving": "nn.saving",
              "splits": "data.splits", "casestudy": "tutorial.casestudy"}
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """``code`` run by a fresh interpreter from the repository root (nothing imported yet)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PACKAGE.parent, check=True)
+
+
 def _module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -117,8 +123,7 @@ def test_the_verify_modules_import_drawing_code_inside_functions_only() -> None:
 def test_the_verification_tools_load_no_drawing_code_until_asked() -> None:
     code = ("import sys, tinygrad_bp.verify; "
             "print(sorted(m for m in sys.modules if m.startswith('tinygrad_bp.viz')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=PACKAGE.parent, check=True)
+    done = _python(code)
     assert done.stdout.strip() == "[]"
 
 
@@ -148,8 +153,7 @@ def test_the_subpackages_are_attributes_after_a_plain_import() -> None:
     code = ("import tinygrad_bp as tg; "
             "print(all(hasattr(tg, n) for n in ['nn', 'data', 'tutorial', 'viz', 'losses', "
             "'optim'])); print(tg.losses.cross_entropy.__module__, tg.optim.SGD.__module__)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=PACKAGE.parent, check=True)
+    done = _python(code)
     assert done.stdout.split() == ["True", "tinygrad_bp.nn.losses", "tinygrad_bp.nn.optim"]
 
 
@@ -157,16 +161,14 @@ def test_the_subpackages_are_attributes_after_a_plain_import() -> None:
 def test_old_import_paths_are_the_new_modules(old: str, new: str) -> None:
     code = (f"import tinygrad_bp.{old} as a, tinygrad_bp.{new} as b; "
             f"from tinygrad_bp.{old} import *; print(a is b)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=PACKAGE.parent, check=True)
+    done = _python(code)
     assert done.stdout.strip() == "True"
 
 
 def test_importing_the_package_loads_no_command_line_code() -> None:
     code = ("import sys, tinygrad_bp; "
             "print(sorted(m for m in ('argparse', 'tinygrad_bp.cli') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=PACKAGE.parent, check=True)
+    done = _python(code)
     assert done.stdout.strip() == "[]"
 
 
@@ -195,8 +197,7 @@ def test_help_and_version_import_neither_numpy_nor_the_library() -> None:
             "        assert done.code == 0, done.code\n"
             "print(sorted(m for m in ('numpy', 'tinygrad_bp.value', 'graphviz') "
             "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=PACKAGE.parent, check=True)
+    done = _python(code)
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
