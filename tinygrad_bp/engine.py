@@ -188,7 +188,14 @@ def backward(root, order: list | None = None, hook: Hook | None = None,
 
 
 def _walk(order: list, hook: Hook | None, graph: bool) -> None:
-    """The chain rule at every node, outputs first: each input's gradient += its rule's answer."""
+    """The chain rule at every node, outputs first: each input's gradient += its rule's answer.
+
+    A leaf's array gradient is memory of its own, never shared with another leaf or with the
+    data: a copy of the rule's answer, unless that answer is known to be new memory (``Op.gives``)
+    or a view of the gradient of an interior node that owns its memory, as ``W.T``'s gradient
+    is ``W``'s seen transposed (just as ``W.T``'s data is a view of ``W``'s).
+    """
+    owned = set()  # the interior nodes whose array gradient is new memory, given to no other
     for node in reversed(order):
         g = node._grad
         if g is None:  # nothing flowed here: every path to it was cut (requires_grad=False)
@@ -216,20 +223,28 @@ def _walk(order: list, hook: Hook | None, graph: bool) -> None:
                 data = parent._data
                 if hook is not None:
                     summed = shape_of(grad) != _shape(data)
+                fitted = False
                 if type(data) is float:
                     if type(grad) is not float:
                         grad = _fit(grad, data)
                 elif type(grad) is not np.ndarray or grad.shape != data.shape:
-                    grad = _fit(grad, data)
+                    grad, fitted = _fit(grad, data), True
                 if hook is not None:
                     hook(node, parent, grad, slot, summed)
                 current = parent._grad
                 if current is not None:
                     parent._grad = current + grad
-                elif parent._op is None and type(grad) is np.ndarray:
-                    parent._grad = np.array(grad)  # a leaf's gradient gets memory of its own
+                elif type(grad) is not np.ndarray:
+                    parent._grad = grad
+                elif parent._op is None:  # a leaf: its own memory (see above)
+                    gives = op.gives
+                    own = not fitted and grad is not g and (
+                        gives == "new" or (gives == "view of g" and id(node) in owned))
+                    parent._grad = grad if own else np.array(grad)
                 else:
                     parent._grad = grad
+                    if op.gives == "new" and grad is not g and not fitted:
+                        owned.add(id(parent))
         except TypeError as error:
             if not graph:
                 raise

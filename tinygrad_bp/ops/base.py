@@ -40,6 +40,11 @@ class Op:
     derivatives: tuple[str, ...] = ()  # one rule per input, e.g. ("da = g * b", "db = g * a")
     _rules: tuple | None = None  # the per-input rules da, db, ...; None for an op with backward
     forward: Callable[..., Any]  # each op's own: the output's data from the inputs' data
+    # What an array a rule returns is, so that a leaf can keep it as its gradient without a
+    # copy: "new" (every rule returns memory it made, e.g. g @ b.T), "view of g" (a view of the
+    # node's own gradient, e.g. a transpose), "" (not known: the leaf's gradient is a copy).
+    # Each class's own: a subclass with other rules does not inherit it.
+    gives: str = ""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -53,6 +58,13 @@ class Op:
                             f"give {cls.__qualname__} another name")
         defines_backward = any("backward" in k.__dict__ for k in cls.__mro__[:-2])
         cls._rules = None if defines_backward else _per_input_rules(cls)
+        cls.gives = cls.__dict__.get("gives", "")
+        if cls.gives not in ("", "new", "view of g"):
+            raise TypeError(f"op {cls.name!r}: gives is 'new', 'view of g' or '', not "
+                            f"{cls.gives!r}")
+        if cls.gives == "view of g" and (cls._rules is None or len(cls._rules) != 1):
+            raise TypeError(f"op {cls.name!r}: only an op with one input and its rule da can "
+                            "give a view of g (two inputs would share it)")
         OPS[cls.name] = cls
 
     @classmethod

@@ -13,6 +13,7 @@ class MatMul(Op):
 
     name, symbol = "matmul", "@"
     formula, derivatives = "y = a @ b", ("da = g @ b.T", "db = a.T @ g")
+    gives = "new"
 
     @staticmethod
     def forward(a, b):
@@ -71,6 +72,7 @@ class Reshape(Op):
 
     name, symbol = "reshape", "reshape"
     formula, derivatives = "y = reshape(a, shape)", ("da = reshape(g, a.shape)",)
+    gives = "view of g"
 
     @staticmethod
     def forward(a, shape):
@@ -86,6 +88,7 @@ class Transpose(Op):
 
     name, symbol = "transpose", "T"
     formula, derivatives = "y = transpose(a, axes)", ("da = transpose(g, inverse of axes)",)
+    gives = "view of g"
 
     @staticmethod
     def forward(a, axes):
@@ -93,9 +96,16 @@ class Transpose(Op):
 
     @staticmethod
     def da(g, y, a, axes):
-        # argsort inverts a permutation written with axes >= 0; numpy also takes -1 for the last
-        ndim = len(shape_of(a))
-        return transpose(g, tuple(int(i) for i in np.argsort([axis % ndim for axis in axes])))
+        return transpose(g, inverse_permutation(axes))
+
+
+def inverse_permutation(axes: tuple) -> tuple:
+    """The axes that undo ``transpose(., axes)``; numpy also takes -1 for the last axis."""
+    ndim = len(axes)
+    inverse = [0] * ndim
+    for i, axis in enumerate(axes):
+        inverse[axis % ndim] = i
+    return tuple(inverse)
 
 
 class GetItem(Op):
