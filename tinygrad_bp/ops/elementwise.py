@@ -214,7 +214,9 @@ class Relu(Op):
             return 0.0 if a < 0.0 else a
         if type(a) is np.ndarray:  # numpy's maximum is many times quicker than where, but
             y = np.maximum(a, 0.0)  # gives +0.0 for -0.0: the zeros get their own signs back
-            np.copyto(y, a, where=a == 0.0)
+            zeros = a == 0.0
+            if zeros.any():
+                np.copyto(y, a, where=zeros)
             return y
         return np.where(a < 0.0, 0.0, a)
 
