@@ -125,3 +125,23 @@ def test_train_network_refuses_rows_and_epochs_it_cannot_train_on(train, n_epoch
     for kind in (network, tut.to_network(network)):  # an MLP, and the tutorial's own dicts
         with pytest.raises(ValueError, match="train_network: " + message):
             tut.train_network(kind, train, 0.5, n_epoch, 2)
+
+
+def test_huge_finite_inputs_whose_sum_overflows_are_numbers_and_inf_is_found_among_them():
+    # the finiteness check adds the inputs first: a sum past 1.8e308 is inf, though every
+    # input is finite, so the check then looks at each and finds none wrong
+    huge = np.full((10, 2), 1e308)
+    nn.train(model(), huge, Y, epochs=1)
+    huge[7, 1] = np.inf
+    with pytest.raises(ValueError, match=r"inputs\[7\]\[1\] is inf, not a finite number"):
+        nn.train(model(), huge, Y, epochs=1)
+
+
+def test_float64_inputs_are_read_where_they_are_and_other_kinds_are_converted():
+    from tinygrad_bp.nn.batching import examples
+
+    x = np.array(X, dtype=np.float64)
+    assert examples(model(), x, Y, nn.losses.half_squared_error).inputs is x
+    ints = np.arange(20).reshape(10, 2)
+    converted = examples(model(), ints, Y, nn.losses.half_squared_error).inputs
+    assert converted.dtype == np.float64 and np.array_equal(converted, ints)

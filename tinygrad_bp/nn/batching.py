@@ -113,10 +113,14 @@ def _numbers(data, name: str) -> np.ndarray:
             if array is not None and array.dtype.kind in "US" else ""
         raise ValueError(f"nn.train: {name} must be numbers, in rows of equal length; "
                          f"{_first_bad(data, name)}{hint}")
-    array = array.astype(np.float64)  # a copy of its own: a replay may keep reading it
-    finite = np.isfinite(array)
-    if not finite.all():  # all() first: argwhere takes a while, and is needed only here
-        bad = np.argwhere(~finite)
+    # read where it is, as a data loader would (copying a large data set costs more than an
+    # epoch of training on it): train on arrays you leave alone until it returns
+    array = array.astype(np.float64, copy=False)
+    # a finite sum first: one pass and no mask (a sum too large for floats looks at each)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(array, axis=None)
+    if not np.isfinite(total) and not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))
         where = "".join(f"[{i}]" for i in bad[0])
         raise ValueError(f"nn.train: {name}{where} is {array[tuple(bad[0])]}, not a finite "
                          "number")

@@ -101,7 +101,7 @@ class Step:
             measure = [k - first for k in record.sampled() if k >= first]
             if first:
                 x, t = x[first:], t[first:]
-            # the same arrays every epoch, unless shuffled: nn.train's own copy of the data
+            # the same arrays every epoch, unless shuffled: the caller's data, or its float64 copy
             steps = self.compiled(x, t, sync=last, measure=measure, same=order is None)
             record.add_steps(steps.outputs[0], steps.losses, steps.gradients, self.trace.params)
         return True
