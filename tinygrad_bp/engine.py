@@ -144,7 +144,7 @@ Hook = Callable[..., None]
 
 
 def backward(root, order: list | None = None, hook: Hook | None = None,
-             create_graph: bool = False) -> None:
+             create_graph: bool = False, keep_grads: bool = True) -> None:
     """Fill the gradient of ``root`` with respect to every node it depends on.
 
     Leaves accumulate (``+=``) across calls, as in PyTorch. Interior nodes are recomputed from
@@ -156,6 +156,9 @@ def backward(root, order: list | None = None, hook: Hook | None = None,
     rule's answer was summed down to the parent's shape (a broadcast input). The seed comes
     first, as ``hook(None, root, seed, 0, False)``. With ``create_graph`` the rules run on
     Values, so the gradients are Values with graphs of their own (``tg.grad`` uses this).
+    With ``keep_grads=False`` each interior node's gradient is dropped once its rules have
+    used it (the leaves' are kept): less memory in use, as in a PyTorch graph, for a loop
+    whose steps nobody looks inside.
     """
     data = root._data
     if type(data) is not float and data.size != 1:
@@ -179,15 +182,15 @@ def backward(root, order: list | None = None, hook: Hook | None = None,
     token = silence()  # inf and nan are answers here, as they are for Python floats
     try:
         if not create_graph:
-            _walk(order, hook, False)
+            _walk(order, hook, False, keep_grads)
         else:
             with differentiating_graph():
-                _walk(order, hook, True)
+                _walk(order, hook, True, keep_grads)
     finally:
         restore(token)
 
 
-def _walk(order: list, hook: Hook | None, graph: bool) -> None:
+def _walk(order: list, hook: Hook | None, graph: bool, keep: bool = True) -> None:
     """The chain rule at every node, outputs first: each input's gradient += its rule's answer.
 
     A leaf's array gradient is memory of its own, never shared with another leaf or with the
@@ -245,6 +248,8 @@ def _walk(order: list, hook: Hook | None, graph: bool) -> None:
                     parent._grad = grad
                     if op.gives == "new" and grad is not g and not fitted:
                         owned.add(id(parent))
+            if not keep:
+                node._grad = None
         except TypeError as error:
             if not graph:
                 raise

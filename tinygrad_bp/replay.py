@@ -147,12 +147,14 @@ class Trace:
         self.order = engine.topological_order(loss, leaves=False)
         self.shapes = [_shape(v._data) for v in inputs]
 
-    def step(self, *data) -> float:
+    def step(self, *data, keep_grads: bool = True) -> float:
         """Forward and backward on new input data; returns the loss.
 
         Each parameter's gradient is this step's alone (reset first, then filled). Data of
         another shape than recorded is built afresh when ``trace`` was given a function, and a
-        ``ValueError`` naming the input otherwise.
+        ``ValueError`` naming the input otherwise. With ``keep_grads=False`` the interior
+        nodes' gradients are dropped as soon as they are used (``engine.backward``): a
+        training loop's steps before its last need only the parameters'.
         """
         inputs = self.inputs
         if len(data) != len(inputs):
@@ -172,7 +174,7 @@ class Trace:
         engine.recompute(self.order)
         for p in self.params:
             p._grad = None
-        engine.backward(self.loss, self.order)
+        engine.backward(self.loss, self.order, keep_grads=keep_grads)
         value = self.loss._data
         return value if type(value) is float else float(value.reshape(()))
 

@@ -42,13 +42,15 @@ class Step:
         self.groups = groups
         self._steps: tuple | None = None  # every step's rows, stacked once (in order)
 
-    def __call__(self, x: np.ndarray, t) -> tuple[Value, float]:
+    def __call__(self, x: np.ndarray, t, keep_grads: bool = True) -> tuple[Value, float]:
+        """One step; a replayed one drops its interior gradients unless ``keep_grads`` (an
+        epoch's last step keeps them, so the nodes show what the loop leaves)."""
         if self.replay:
             if self.trace is None:
                 self.trace = trace(self._graph, inputs=[x, t])
             for p in self.params:  # the optimiser's too, even those the graph does not reach
                 p._grad = None
-            value = self.trace.step(x, t)  # data of a new shape is recorded anew
+            value = self.trace.step(x, t, keep_grads=keep_grads)  # a new shape: recorded anew
             out = self.trace.outputs[0]
         else:
             x_leaf = Value(x, requires_grad=False)

@@ -140,11 +140,13 @@ def _epoch(step: steps.Step, data: Examples, permutation, size: int,
     order = None if permutation is None else permutation(data.rows)
     record = records.Epoch(data, size, groups)
     if not step.epoch(data, order, size, last, record):
+        final = data.rows - 1 - (data.rows - 1) % size  # the epoch's last step's first row
         for start in range(0, data.rows, size):
             rows = start if size == 1 else slice(start, start + size)
             rows = rows if order is None else order[rows]
             x, t = data.step(rows)
-            out, value = step(x, data.expected[rows] if step.one_hot else t)
+            out, value = step(x, data.expected[rows] if step.one_hot else t,
+                              keep_grads=start == final)
             record.add(out, value)
     record.finish(history, data, order, size)
 
