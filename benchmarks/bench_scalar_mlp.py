@@ -1,7 +1,7 @@
 """Scalar-graph training speed: tinygrad_bp's ``Value`` against micrograd's, same code.
 
 Learners build scalar graphs (every weight its own node) exactly as in micrograd, so that
-path must be no slower in tinygrad_bp than in micrograd (the goal is half the time). One
+path must take at most half micrograd's time (issue 13; the aim is 0.3). One
 model and one training step are written once, with ``Value`` operators only, and run on both
 engines in the same process from the same weights and rows: an MLP with 7 inputs, 5 hidden
 relu units and 3 linear outputs, squared error, plain SGD.
@@ -146,7 +146,7 @@ def report(samples: dict[str, list[float]], steps: int, repeats: int, batch: int
     for name, times in samples.items():
         print(f"| {name} | {medians[name] * 1e6:.1f} | {min(times) * 1e6:.1f} "
               f"| {max(times) * 1e6:.1f} |")
-    print(f"\nratio tinygrad_bp / micrograd = {ratio:.3f} (must be <= 1.0; aim <= 0.5)")
+    print(f"\nratio tinygrad_bp / micrograd = {ratio:.3f} (must be <= 0.5; aim <= 0.3)")
     return ratio
 
 

@@ -328,3 +328,36 @@ def test_rows_changed_in_place_are_read_again():
                                                                    0.3)
     assert first.losses.tolist() + second.losses.tolist() == expected
     assert _weights(compiled) == _weights(plain)
+
+
+def test_a_step_without_kept_gradients_keeps_the_parameters_and_drops_the_interior():
+    kept, dropped = _layer_net(), _layer_net()
+    step_kept, step_dropped = _traced(kept), _traced(dropped)
+    assert step_dropped.step(ROWS[1], TARGETS[1], keep_grads=False) == \
+        step_kept.step(ROWS[1], TARGETS[1])
+    assert [p.grad.tolist() for p in dropped.parameters()] == \
+        [p.grad.tolist() for p in kept.parameters()]
+    assert [n._grad is None for n in step_dropped.order] == [True] * len(step_dropped.order)
+    assert all(n._grad is not None for n in step_kept.order)
+    step_dropped.step(ROWS[1], TARGETS[1])  # kept again: the next step's nodes show it
+    assert [np.array(n.grad).tolist() for n in step_dropped.order] == \
+        [np.array(n.grad).tolist() for n in step_kept.order]
+
+
+def test_nn_train_leaves_the_interior_gradients_of_its_last_step():
+    # replayed (compile=False) minibatches: every step but an epoch's last drops its interior
+    # gradients; afterwards the nodes hold the last batch's, as a fresh graph on it gives
+    trained, plain = _layer_net(), _layer_net()
+    nn.train(trained, ROWS, TARGETS, epochs=2, batch_size=5, lr=0.5, compile=False)
+    batches = [slice(0, 5), slice(5, 10), slice(10, 12)]
+    for _ in range(2):
+        for rows in batches:
+            plain.zero_grad()
+            loss = half_squared_error(plain(ROWS[rows]), TARGETS[rows])
+            loss.backward()
+            for p in plain.parameters():
+                p.data = p.data - 0.5 * p.grad
+    for mine, theirs in zip(trained.layers, plain.layers):
+        assert mine.preactivation._grad is not None
+        np.testing.assert_array_equal(mine.preactivation.grad, theirs.preactivation.grad)
+    assert _weights(trained) == _weights(plain)

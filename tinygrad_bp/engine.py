@@ -226,12 +226,13 @@ def _walk(order: list, hook: Hook | None, graph: bool, keep: bool = True) -> Non
                 data = parent._data
                 if hook is not None:
                     summed = shape_of(grad) != _shape(data)
-                fitted = False
-                if type(data) is float:
+                if type(data) is float:  # then grad is a float too (or a Value, with graph)
                     if type(grad) is not float:
                         grad = _fit(grad, data)
                 elif type(grad) is not np.ndarray or grad.shape != data.shape:
                     grad, fitted = _fit(grad, data), True
+                else:
+                    fitted = False
                 if hook is not None:
                     hook(node, parent, grad, slot, summed)
                 current = parent._grad
