@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "pypi-description.md"
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
-HEAD = ("*The chapters, examples and pictures this page names are files of the source "
-        "distribution (`pip download --no-binary :all: --no-deps tinygrad_bp`).*")
+HEAD = ("*`pip install tinygrad_bp` installs the package. The set-up below, and the chapters, "
+        "examples and pictures this page names, are those of its source distribution "
+        "(`pip download --no-binary :all: --no-deps tinygrad_bp`, then unpack it).*")
 
 
 def _absolute(target: str) -> bool:
@@ -42,8 +43,9 @@ def _link(match: re.Match) -> str:
 def description(readme: str) -> str:
     """``readme`` with its relative pictures and links named as files, below ``HEAD``.
 
-    Fenced code is left alone: a link inside it is code, not a link."""
-    parts = re.split(r"(^```.*?^```$)", readme, flags=re.M | re.S)  # odd parts: fenced
+    Fenced code (indented in a list too) is left alone: a link inside it is code. Links are
+    read in the one form README.md uses, ``[text](target)``; its test refuses the others."""
+    parts = re.split(r"(^ *```.*?^ *```$)", readme, flags=re.M | re.S)  # odd parts: fenced
     text = "".join(part if i % 2 else LINK.sub(_link, IMAGE.sub(_image, part))
                    for i, part in enumerate(parts))
     title, _, rest = text.partition("\n")

@@ -76,7 +76,7 @@ def test_seeds_scores_quoted_are_the_tutorials():
 
 def test_every_command_shown_runs_an_existing_benchmark_with_known_options():
     commands = re.findall(r"^(?:[A-Z_]+=\S+ )*python (benchmarks/\S+\.py)(.*)$", DOC, re.M)
-    assert len(commands) == 6
+    assert len(commands) == 7
     for script, options in commands:
         help_text = subprocess.run([sys.executable, str(ROOT / script), "--help"],
                                    capture_output=True, text=True, check=True).stdout
@@ -114,3 +114,13 @@ def test_cross_entropy_ratios_are_the_quotients_of_their_medians():
     assert f"takes {fused / softmax_route:.2f} of the softmax route" in text
     checking = 1 - medians["the fused op alone"] / fused
     assert 0.15 < checking < 0.25 and "about a fifth of its own time goes" in text
+
+
+def test_the_minibatch_parts_table_is_the_ratios_the_prose_states():
+    text = SECTIONS["Every training path"]
+    parts = dict(re.findall(r"^\| (ops in a line|tg\.trace replay|nn\.train) \| ([\d.]+) \|$",
+                            text, re.M))
+    assert sorted(parts) == ["nn.train", "ops in a line", "tg.trace replay"]
+    low, high = (float(x) for x in re.search(
+        r"no\s+engine, take ([\d.]+)-([\d.]+) of NumPy's time", text).groups())
+    assert low <= float(parts["ops in a line"]) <= high

@@ -108,6 +108,14 @@ def test_gives_takes_only_the_three_kinds_and_a_view_only_for_one_input():
                                  "db": staticmethod(lambda g, y, a, b: g)})
 
 
+def test_gives_is_refused_for_an_op_with_one_backward_for_all_inputs():
+    # one backward can return one array for two inputs, which would then share it
+    with pytest.raises(TypeError, match="gives needs one rule per input"):
+        type("Both", (Op,), {"name": "test_both", "gives": "new",
+                             "forward": staticmethod(lambda a, b: a + b),
+                             "backward": staticmethod(lambda g, y, a, b: (g * 1.0,) * 2)})
+
+
 def test_a_subclass_with_rules_of_its_own_does_not_inherit_what_its_base_gives():
     from tinygrad_bp.ops import MatMul
 

@@ -49,11 +49,19 @@ def test_every_link_left_is_absolute_and_every_file_named_is_in_the_repository()
     assert tutorial in text  # the credit keeps its link
 
 
+def test_the_readme_writes_links_and_pictures_only_in_the_form_the_conversion_reads():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "<img" not in readme and "<a " not in readme  # HTML
+    assert not re.search(r"\]\[[^\]]*\]|^\s*\[[^\]]+\]:\s", readme, re.M)  # reference links
+    assert not re.search(r"\]\([^)\s]+\s+\"", readme)  # links with a title
+
+
 def test_the_conversion_on_its_own():
     make = _maker().description
     readme = ("# T\n![a graph](img/g.svg)\nSee [chapter 1](docs/one.md#top), [`ex/`](ex/) and "
-              "[a site](https://e.org).\n```python\nx = [1](2)\n```\n[multi\nline](d.md)\n")
+              "[a site](https://e.org).\n```python\nx = [1](2)\n```\n[multi\nline](d.md)\n"
+              "1. a step:\n\n   ```sh\n   echo [a](b)\n   ```\n")
     assert make(readme) == (
         "# T\n\n" + _maker().HEAD + "\n*Picture (`img/g.svg`): a graph.*\nSee chapter 1 "
         "(`docs/one.md`), `ex/` and [a site](https://e.org).\n```python\nx = [1](2)\n```\n"
-        "multi\nline (`d.md`)\n")
+        "multi\nline (`d.md`)\n1. a step:\n\n   ```sh\n   echo [a](b)\n   ```\n")

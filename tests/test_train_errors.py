@@ -145,3 +145,18 @@ def test_float64_inputs_are_read_where_they_are_and_other_kinds_are_converted():
     ints = np.arange(20).reshape(10, 2)
     converted = examples(model(), ints, Y, nn.losses.half_squared_error).inputs
     assert converted.dtype == np.float64 and np.array_equal(converted, ints)
+
+
+@pytest.mark.parametrize("compile", [False, "auto"])
+def test_a_callback_that_changes_the_inputs_changes_nothing_of_the_training(compile):
+    # with callbacks nn.train reads a copy taken at the start, so every compile mode trains on
+    # the rows as they were (without, it reads the caller's float64 arrays where they are)
+    def run(rows, callbacks=()):
+        net = nn.MLP(2, [3, 2], rng=np.random.default_rng(1))
+        return nn.train(net, rows, Y, epochs=3, batch_size=1, lr=0.5, compile=compile,
+                        callbacks=callbacks).loss
+
+    untouched = run(X.copy())
+    changed = X.copy()
+    assert run(changed, [lambda epoch, history: changed.__imul__(0.5)]) == untouched
+    assert changed[1, 1] == X[1, 1] / 8  # the callback did halve them, three times

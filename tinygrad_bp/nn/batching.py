@@ -61,11 +61,12 @@ class Examples:
         return np.swapaxes(self.inputs, 1, 2), np.swapaxes(self.targets, 1, 2)
 
 
-def examples(model, inputs, targets, loss, what: str = "") -> Examples:
-    """``inputs`` and ``targets`` checked against ``model`` and each other, and encoded."""
+def examples(model, inputs, targets, loss, what: str = "", copy: bool = False) -> Examples:
+    """``inputs`` and ``targets`` checked against ``model`` and each other, and encoded; read
+    where they are when they are float64 arrays, unless ``copy``."""
     names = (f"{what}inputs", f"{what}targets")
     models = getattr(model, "models", None)
-    x = _numbers(inputs, names[0])
+    x = _numbers(inputs, names[0], copy)
     ndim = 2 if models is None else 3
     if x.ndim != ndim or 0 in x.shape:
         form = "(rows, features)" if models is None else f"({models}, rows, features)"
@@ -81,7 +82,7 @@ def examples(model, inputs, targets, loss, what: str = "") -> Examples:
     if np.asarray(targets).dtype == np.bool_:  # True/False would read as classes 1 and 0
         raise ValueError(f"nn.train: {names[1]} are True/False; give class indices (0, 1) or "
                          "target values as numbers")
-    t = _numbers(targets, names[1])
+    t = _numbers(targets, names[1], copy)
     if t.shape[:ndim - 1] != x.shape[:-1]:
         raise ValueError(f"nn.train: {names[1]} of shape {t.shape} do not match {names[0]} "
                          f"of shape {x.shape}: give one target per row")
@@ -100,8 +101,9 @@ def examples(model, inputs, targets, loss, what: str = "") -> Examples:
     return Examples(x, t, t, None, models)
 
 
-def _numbers(data, name: str) -> np.ndarray:
-    """``data`` as a float64 array, or a ValueError saying where it is not numbers."""
+def _numbers(data, name: str, copy: bool = False) -> np.ndarray:
+    """``data`` as a float64 array (a copy with ``copy``), or a ValueError saying where it is
+    not numbers."""
     if isinstance(data, Value):
         data = data.data
     try:
@@ -114,8 +116,8 @@ def _numbers(data, name: str) -> np.ndarray:
         raise ValueError(f"nn.train: {name} must be numbers, in rows of equal length; "
                          f"{_first_bad(data, name)}{hint}")
     # read where it is, as a data loader would (copying a large data set costs more than an
-    # epoch of training on it): train on arrays you leave alone until it returns
-    array = array.astype(np.float64, copy=False)
+    # epoch of training on it), unless code of the caller's runs during training (callbacks)
+    array = array.astype(np.float64, copy=copy)
     # a finite sum first: one pass and no mask (a sum too large for floats looks at each)
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.add.reduce(array, axis=None)

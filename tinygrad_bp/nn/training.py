@@ -60,6 +60,9 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     - ``progress``: a progress bar over the epochs (tqdm; in Jupyter, its widget).
     - ``callbacks``: each called as ``callback(epoch, history)`` after every epoch (``epoch``
       counts from 0, the index of its numbers in ``history``); their results are ignored.
+      Float64 ``inputs`` and ``targets`` are read where they are, not copied, so leave them
+      alone while training runs; with callbacks, which might change them, training reads a
+      copy taken at the start.
     - ``compile``: how a replayed step may run under plain SGD (no momentum): "auto" (or
       True) as generated Python when the network is small enough to unroll, "numba" as
       machine code (``pip install 'tinygrad_bp[fast]'``), False never (numpy's arithmetic).
@@ -93,7 +96,7 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
                          "network of MLP.unstack() to use another loss")
     if not engine.is_grad_enabled():
         raise RuntimeError("nn.train inside no_grad(): no graph, so no gradient to train on")
-    data = examples(model, inputs, targets, loss)
+    data = examples(model, inputs, targets, loss, copy=bool(callbacks))
     val = arguments.validation(model, validation, loss, data)
     optimizer = arguments.optimizer(model, optimizer, lr)
     names, groups = records.layer_groups(model)

@@ -62,7 +62,10 @@ class Op:
         if cls.gives not in ("", "new", "view of g"):
             raise TypeError(f"op {cls.name!r}: gives is 'new', 'view of g' or '', not "
                             f"{cls.gives!r}")
-        if cls.gives == "view of g" and (cls._rules is None or len(cls._rules) != 1):
+        if cls.gives and cls._rules is None:
+            raise TypeError(f"op {cls.name!r}: gives needs one rule per input (da, db, ...): "
+                            "one backward may hand two inputs the same array")
+        if cls.gives == "view of g" and len(cls._rules) != 1:
             raise TypeError(f"op {cls.name!r}: only an op with one input and its rule da can "
                             "give a view of g (two inputs would share it)")
         OPS[cls.name] = cls
