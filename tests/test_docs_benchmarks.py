@@ -122,5 +122,5 @@ def test_the_minibatch_parts_table_is_the_ratios_the_prose_states():
                             text, re.M))
     assert sorted(parts) == ["nn.train", "ops in a line", "tg.trace replay"]
     low, high = (float(x) for x in re.search(
-        r"no\s+engine, take ([\d.]+)-([\d.]+) of NumPy's time", text).groups())
+        r"no\s+engine, take ([\d.]+)-([\d.]+) of NumPy's\s+time", text).groups())
     assert low <= float(parts["ops in a line"]) <= high

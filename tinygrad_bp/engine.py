@@ -238,7 +238,7 @@ def _walk(order: list, hook: Hook | None, graph: bool, keep: bool = True) -> Non
                 current = parent._grad
                 if current is not None:
                     parent._grad = current + grad
-                elif type(grad) is not np.ndarray:
+                elif type(data) is float or type(grad) is not np.ndarray:  # float first: quick
                     parent._grad = grad
                 elif parent._op is None:  # a leaf: its own memory (see above)
                     gives = op.gives
