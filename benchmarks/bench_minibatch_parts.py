@@ -24,8 +24,8 @@ import time
 
 import numpy as np
 
-from bench_training import (_minibatch_data, _minibatch_init, _same, minibatch_numpy,
-                            minibatch_public_api)
+from bench_training import (_minibatch_data, _minibatch_init, _same, minibatch_model,
+                            minibatch_numpy, minibatch_public_api)
 
 
 def ops_in_a_line(epochs: int) -> list[np.ndarray]:
@@ -59,13 +59,11 @@ def ops_in_a_line(epochs: int) -> list[np.ndarray]:
 def trace_replay(epochs: int) -> list[np.ndarray]:
     """The step recorded once (``tg.trace``) and replayed, SGD written by hand."""
     import tinygrad_bp as tg
-    from tinygrad_bp import losses, nn
+    from tinygrad_bp import losses
 
     x, y = _minibatch_data()
     rows = np.eye(10)[y]
-    w1, b1, w2, b2 = _minibatch_init()
-    model = nn.MLP(784, [256, 10], activation="relu", output_activation="linear",
-                   weights=[np.column_stack([w1, b1]), np.column_stack([w2, b2])])
+    model = minibatch_model()
     params = model.parameters()
     step = tg.trace(lambda xb, tb: losses.cross_entropy_with_logits(model(xb), tb),
                     inputs=[x[:128], rows[:128]])

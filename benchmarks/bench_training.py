@@ -133,13 +133,20 @@ def minibatch_numpy(epochs: int) -> list[np.ndarray]:
     return [w1, b1, w2, b2]
 
 
+def minibatch_model():
+    """The MLP 784-256-10 from the NumPy side's start (drawn nowhere else)."""
+    from tinygrad_bp import nn
+
+    w1, b1, w2, b2 = _minibatch_init()
+    return nn.MLP(784, [256, 10], activation="relu", output_activation="linear",
+                  weights=[np.column_stack([w1, b1]), np.column_stack([w2, b2])])
+
+
 def minibatch_public_api(epochs: int) -> list[np.ndarray]:
     from tinygrad_bp import losses, nn
 
     x, y = _minibatch_data()
-    w1, b1, w2, b2 = _minibatch_init()  # the NumPy side's start, drawn nowhere else
-    model = nn.MLP(784, [256, 10], activation="relu", output_activation="linear",
-                   weights=[np.column_stack([w1, b1]), np.column_stack([w2, b2])])
+    model = minibatch_model()
     nn.train(model, x, y, loss=losses.cross_entropy_with_logits, lr=0.1, epochs=epochs,
              batch_size=128)
     return [p.data for p in model.parameters()]

@@ -1,17 +1,13 @@
 """docs/api.md is what docs/make_api_reference.py writes from today's docstrings."""
 
-import importlib.util
 from pathlib import Path
+from reference.scripts import load
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_api_reference",
-                                                  ROOT / "docs" / "make_api_reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load(ROOT / "docs" / "make_api_reference.py")
 
 
 def test_the_api_reference_is_up_to_date() -> None:

@@ -4,7 +4,6 @@ chapter shows its picture, and what the pictures' descriptions say is true.
 The descriptions' numbers are checked against independent arithmetic (the formulas of the
 slopes, the tutorial's published trace) or against the chapters' own printed numbers.
 """
-import importlib.util
 import math
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from reference import tutorial_numbers as tn
 from reference.svg import svg_series, svg_texts
+from reference.scripts import load
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "examples" / "16_chapter_pictures.py"
@@ -29,10 +29,7 @@ PICTURES = {  # chapter -> the pictures it shows
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("chapter_pictures", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load(SCRIPT)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ the chapter names from the functions' signatures; the claims about the V from th
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import re
 import xml.etree.ElementTree as ET
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from reference import tutorial_numbers as tn
+from reference.scripts import load
 
 import tinygrad_bp as tg
 from tinygrad_bp import engine
@@ -34,9 +34,7 @@ def printed(examples) -> list[str]:
 
 @pytest.fixture(scope="module")
 def example():
-    spec = importlib.util.spec_from_file_location("find_the_wrong_op", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load(EXAMPLE)
     yield module
     for op in (module.MySigmoid, module.SlippedSigmoid):
         tg.OPS.pop(op.name, None)

@@ -4,22 +4,19 @@ The accuracy is checked against what the task allows, not against a copied numbe
 make 10% the score of guessing, and the digits are easy enough that a small network gets well
 above 90% on rows it never trained on. The full run's curves are docs/images/digits-curves.svg.
 """
-import importlib.util
 import re
 from pathlib import Path
 
 import numpy as np
 from reference.svg import svg_series, svg_texts
+from reference.scripts import load
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "examples" / "18_digits.py"
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("digits", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load(SCRIPT)
 
 
 def test_fast_run_learns_and_writes_its_curves(tmp_path, examples) -> None:

@@ -7,11 +7,10 @@ distribution, and the absolute links stay links.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
+from reference.scripts import load
 from test_lint_config import PYPROJECT
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,12 +18,7 @@ TARGET = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def _maker():
-    spec = importlib.util.spec_from_file_location("make_pypi_description",
-                                                  REPO / "docs" / "make_pypi_description.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+    return load(REPO / "docs" / "make_pypi_description.py")
 
 
 def test_the_description_is_up_to_date_and_is_the_packages_readme():

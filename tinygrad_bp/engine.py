@@ -240,15 +240,16 @@ def _walk(order: list, hook: Hook | None, graph: bool, keep: bool = True) -> Non
                     parent._grad = current + grad
                 elif type(data) is float or type(grad) is not np.ndarray:  # float first: quick
                     parent._grad = grad
-                elif parent._op is None:  # a leaf: its own memory (see above)
+                else:  # an array: is it memory no other node's gradient holds? (see above)
                     gives = op.gives
                     own = not fitted and grad is not g and (
                         gives == "new" or (gives == "view of g" and id(node) in owned))
-                    parent._grad = grad if own else np.array(grad)
-                else:
-                    parent._grad = grad
-                    if op.gives == "new" and grad is not g and not fitted:
-                        owned.add(id(parent))
+                    if parent._op is not None:
+                        parent._grad = grad
+                        if own:
+                            owned.add(id(parent))
+                    else:  # a leaf keeps it, or a copy
+                        parent._grad = grad if own else np.array(grad)
             if not keep:
                 node._grad = None
         except TypeError as error:
