@@ -124,3 +124,24 @@ def test_the_minibatch_parts_table_is_the_ratios_the_prose_states():
     low, high = (float(x) for x in re.search(
         r"no\s+engine, take ([\d.]+)-([\d.]+) of NumPy's\s+time", text).groups())
     assert low <= float(parts["ops in a line"]) <= high
+
+
+def test_the_days_ranges_hold_the_tables_figures():
+    """The prose's ranges and lists of runs agree with the tables they sit beside."""
+    seeds = SECTIONS["The wheat seeds case study against the tutorial's own code"]
+    low, high = (float(x) for x in re.search(r"gave ([\d.]+)-([\d.]+) in seven runs",
+                                              seeds).groups())
+    table = float(re.search(r"^\| tinygrad_bp \| [\d.]+ \|.* \| ([\d.]+) \| yes \|$", seeds,
+                            re.M).group(1))
+    assert low <= round(table, 2) <= high
+    assert f"the case study {low:.2f}-{high:.2f}" in DOC  # the header states the same range
+    scalar = SECTIONS["Scalar graphs against micrograd"]
+    stated = float(re.search(r"= \*\*([\d.]+)\*\*, the median of five runs", scalar).group(1))
+    runs = [float(x) for x in re.search(r"five runs that day \(([\d.,\s]+)\)", scalar)
+            .group(1).replace(",", " ").split()]
+    assert len(runs) == 5 and sorted(runs)[2] == stated
+    micrograd, ours = _medians("Scalar graphs against micrograd", "micrograd", "tinygrad_bp")
+    assert round(ours / micrograd, 3) == stated  # the table is that median run's
+    low, high = (float(x) for x in re.search(r"scalar MLP step\s+([\d.]+)-([\d.]+) over the day",
+                                              DOC).groups())
+    assert low <= round(min(runs), 2) and round(max(runs), 2) <= high  # stated to 2 places
