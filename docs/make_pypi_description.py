@@ -11,6 +11,7 @@ tests/test_pypi_description.py fails while the file differs from what this scrip
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def description(readme: str) -> str:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     OUT.write_text(description((ROOT / "README.md").read_text(encoding="utf-8")),
                    encoding="utf-8")
     print(f"wrote {OUT}")

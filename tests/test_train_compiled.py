@@ -120,3 +120,11 @@ def test_numba_trains_to_the_same_bits(tmp_path, monkeypatch):
     assert h1.settings["step"] == "compiled (numba, bit for bit)"
     assert [w.tolist() for w in fast.get_weights()] == [w.tolist() for w in python.get_weights()]
     assert h1.loss == h2.loss
+
+
+def test_a_shorter_last_step_is_replayed_and_says_why():
+    rows = len(X)
+    size = next(k for k in range(2, rows) if rows % k)  # steps that leave a shorter last one
+    history = _train(_network("layer"), batch_size=size)  # batches: layer granularity
+    assert history.settings["step"] == (f"replayed (not compiled: {rows} rows do not split "
+                                        f"into steps of {size})")

@@ -83,7 +83,11 @@ class Step:
         run nothing, where it cannot. The very first step of a training goes through the
         engine (it checks the loss reaches the parameters); with ``last`` the epoch's last
         step does too, so every node holds its numbers afterwards."""
-        if not self.backend or data.rows % size:
+        if not self.backend:
+            return False
+        if data.rows % size:  # a shorter last step would be a second graph to compile
+            self.how = (f"replayed (not compiled: {data.rows} rows do not split into steps of "
+                        f"{size})")
             return False
         if self._steps is None or order is not None:
             self._steps = stacked_steps(data, order, size, self.one_hot)
