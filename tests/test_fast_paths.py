@@ -28,6 +28,40 @@ def test_relu_of_an_array_keeps_the_sign_of_zero_and_nan_as_where_does():
     assert np.signbit(Relu.forward(-0.0))
 
 
+@pytest.mark.parametrize("size", [8191, 8192, 40_000])  # below and above the masked path
+def test_a_select_against_zero_gives_numpys_where_to_the_bit(size):
+    from tinygrad_bp.ops.base import _MASKED_BITS_FROM, where
+
+    assert _MASKED_BITS_FROM == 8192
+    rng = np.random.default_rng(size)
+    specials = np.array([-0.0, 0.0, np.nan, -np.nan, np.inf, -np.inf, 5e-324, -1e300])
+    x = rng.standard_normal(size)
+    x[rng.integers(0, size, 64)] = rng.choice(specials, 64)
+    keep = rng.random(size) < 0.5
+    before = keep.copy()
+    for fast, plain in [(where(keep, x, 0.0), np.where(keep, x, 0.0)),
+                        (where(keep, 0.0, x), np.where(keep, 0.0, x))]:
+        assert fast.dtype == np.float64 and fast.shape == (size,)
+        assert np.array_equal(fast.view(np.int64), plain.view(np.int64))  # every bit, nan's too
+        assert not np.shares_memory(fast, x)
+    assert np.array_equal(keep, before)  # the caller's condition is left as it was
+    # other operands than float64 and +0.0 are numpy's own where
+    assert np.signbit(where(~keep, -0.0, x)[keep.argmin()])
+    assert where(keep, x, 0).dtype == np.float64
+
+
+def test_relus_gradient_is_masked_to_plus_zero_past_the_masked_paths_size():
+    rng = np.random.default_rng(1)
+    y = Relu.forward(rng.standard_normal((128, 256)))
+    g = rng.standard_normal((128, 256))
+    g[0, :4] = [np.inf, -np.inf, np.nan, -0.0]
+    y[0, :4] = [0.0, 0.0, 0.0, 1.0]
+    expected = np.where(y <= 0.0, 0.0, g)
+    got = Relu.da(g, y, y)
+    assert np.array_equal(got.view(np.int64), expected.view(np.int64))
+    assert list(got[0, :3]) == [0.0, 0.0, 0.0] and np.signbit(got[0, 3])
+
+
 def test_the_gradient_of_a_transposed_weight_is_laid_out_as_the_weight():
     rng = np.random.default_rng(0)
     x, w, g = rng.random((5, 7)), rng.random((3, 7)), rng.random((5, 3))

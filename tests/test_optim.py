@@ -167,6 +167,32 @@ def test_floats_stay_floats_and_arrays_are_updated_in_place(make):
     assert np.all(np.abs(a.data) < 1.0)
 
 
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, 0.1, 0.9),
+                                  lambda ps: Adam(ps, lr=0.1)])
+def test_a_step_that_drops_the_gradients_moves_the_parameters_as_step_does(make):
+    # nn.train's steps before an epoch's last: SGD works in the gradient's own array
+    runs = []
+    for drop in (False, True):
+        s, w = Value(0.5), Value(np.random.default_rng(0).random((3, 4)))
+        b = Value(np.array([0.25]))
+        opt = make([s, w, b])
+        grads = []
+        for _ in range(3):
+            opt.zero_grad()
+            (s * (w * w).sum() + b.sum() * s).backward()
+            grads.append(w.grad.copy())
+            if drop:
+                opt._step_dropping_grads()
+                assert s._grad is None and w._grad is None and b._grad is None
+            else:
+                opt.step()
+                assert np.array_equal(w.grad, grads[-1])  # step() leaves the gradient alone
+        runs.append((s.data, w.data.copy(), b.data.copy(), grads))
+    (s1, w1, b1, g1), (s2, w2, b2, g2) = runs
+    assert s1 == s2 and np.array_equal(w1, w2) and np.array_equal(b1, b2)
+    assert all(np.array_equal(x, y) for x, y in zip(g1, g2))
+
+
 def test_zero_grad_resets_every_parameter():
     x, y = Value(1.0), Value([1.0, 2.0])
     opt = SGD([x, y], lr=0.1)

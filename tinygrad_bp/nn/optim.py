@@ -68,11 +68,25 @@ class Optimizer:
 
     def step(self) -> None:
         """Move every parameter that has a gradient, by this optimiser's rule."""
-        for i, p in enumerate(self.params):
-            if p._grad is not None:
-                self._update(i, p, p._grad)
+        self._step(spent=False)
 
-    def _update(self, i: int, p: Value, g) -> None:
+    def _step_dropping_grads(self) -> None:
+        """``step()``, and every gradient is dropped (None) after its parameter's update, as
+        ``nn.train`` leaves a step's before an epoch's last: a rule may then work in the
+        gradient's own array, which saves a pass over a scratch array as large as the
+        parameter (a leaf's array gradient is memory of its own: see ``engine._walk``)."""
+        self._step(spent=True)
+
+    def _step(self, spent: bool) -> None:
+        for i, p in enumerate(self.params):
+            g = p._grad
+            if g is not None:
+                self._update(i, p, g, spent)
+                if spent:
+                    p._grad = None
+
+    def _update(self, i: int, p: Value, g, spent: bool) -> None:
+        """Move ``p`` by gradient ``g``; with ``spent``, ``g``'s array may be overwritten."""
         raise NotImplementedError
 
     def _buffer(self, i: int, p: Value, k: int = 0) -> np.ndarray:
@@ -100,12 +114,15 @@ class SGD(Optimizer):
         self.momentum = _fraction("momentum", momentum, "SGD")
         self.velocity: list = [None] * len(self.params)
 
-    def _update(self, i: int, p: Value, g) -> None:
+    def _update(self, i: int, p: Value, g, spent: bool) -> None:
         if self.momentum:
-            g = self._velocity(i, g)
+            g, spent = self._velocity(i, g), False  # the velocity lives on: not scratch
         data = p.data
         if type(data) is float:
             p.data = float(data - self.lr * g)
+            return
+        if spent and type(g) is np.ndarray and g.shape == data.shape:
+            data -= np.multiply(g, self.lr, out=g)  # nobody reads this gradient again
             return
         buf = self._buffers[0][i]
         if buf is None or buf.shape != data.shape:
@@ -150,7 +167,7 @@ class Adam(Optimizer):
         self.v: list = [0.0] * len(self.params)
         self.t: list[int] = [0] * len(self.params)
 
-    def _update(self, i: int, p: Value, g) -> None:
+    def _update(self, i: int, p: Value, g, spent: bool) -> None:
         b1, b2 = self.betas
         self.t[i] += 1
         bias1, bias2 = 1 - b1 ** self.t[i], 1 - b2 ** self.t[i]

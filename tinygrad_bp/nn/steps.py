@@ -42,9 +42,11 @@ class Step:
         self.groups = groups
         self._steps: tuple | None = None  # every step's rows, stacked once (in order)
 
-    def __call__(self, x: np.ndarray, t, keep_grads: bool = True) -> tuple[Value, float]:
-        """One step; a replayed one drops its interior gradients unless ``keep_grads`` (an
-        epoch's last step keeps them, so the nodes show what the loop leaves)."""
+    def __call__(self, x: np.ndarray, t, record: Epoch, keep_grads: bool = True) -> None:
+        """One step, its output and loss added to ``record`` before the update. Unless
+        ``keep_grads``, the step's gradients are dropped once used: a replayed step's interior
+        ones in backward, the parameters' in the update (an epoch's last step keeps them, so
+        the nodes show what the loop leaves)."""
         if self.replay:
             if self.trace is None:
                 self.trace = trace(self._graph, inputs=[x, t])
@@ -69,8 +71,11 @@ class Step:
                 raise ValueError("nn.train: the loss does not depend on the model's "
                                  "parameters (no gradient reached them), so there is nothing "
                                  "to train")
-        self.optimizer.step()
-        return out, value
+        record.add(out, value)
+        if keep_grads:
+            self.optimizer.step()
+        else:
+            self.optimizer._step_dropping_grads()
 
     def _graph(self, x: Value, t: Value) -> tuple[Value, Value]:
         out = self.model(x)
@@ -101,7 +106,7 @@ class Step:
             return False
         first = 0
         if not self.reached:
-            record.add(*self(x[0], t[0]))
+            self(x[0], t[0], record)
             first = 1
         if first < len(x):
             measure = [k - first for k in record.sampled() if k >= first]

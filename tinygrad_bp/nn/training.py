@@ -148,9 +148,8 @@ def _epoch(step: steps.Step, data: Examples, permutation, size: int,
             rows = start if size == 1 else slice(start, start + size)
             rows = rows if order is None else order[rows]
             x, t = data.step(rows)
-            out, value = step(x, data.expected[rows] if step.one_hot else t,
-                              keep_grads=start == final)
-            record.add(out, value)
+            step(x, data.expected[rows] if step.one_hot else t, record,
+                 keep_grads=start == final)
     record.finish(history, data, order, size)
 
 
