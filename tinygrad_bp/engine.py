@@ -205,6 +205,24 @@ def _walk(order: list, hook: Hook | None, graph: bool, keep: bool = True) -> Non
             continue
         op, parents, args = node._op, node._parents, node._args
         rules = op._rules
+        if type(g) is float and len(parents) == 2 and rules and hook is None and not graph \
+                and not args:
+            a, b = parents
+            x, z = a._data, b._data
+            if type(x) is float and type(z) is float:  # a scalar graph's node: the hot path
+                da, db = rules  # None: the rule passes g on (an add's), so no call is made
+                y = node._data  # the two inputs unrolled: a loop over them costs more here
+                if a.requires_grad:
+                    grad = g if da is None else da(g, y, x, z)
+                    grad = grad if type(grad) is float else _fit(grad, x)  # a numpy scalar
+                    a._grad = grad if (current := a._grad) is None else current + grad
+                if b.requires_grad:
+                    grad = g if db is None else db(g, y, x, z)
+                    grad = grad if type(grad) is float else _fit(grad, z)
+                    b._grad = grad if (current := b._grad) is None else current + grad
+                if not keep:
+                    node._grad = None
+                continue
         try:
             if graph:  # the rules see Values, so what they compute is recorded
                 grads = _gradients(op, rules, g, node, parents, args, parents)
