@@ -50,6 +50,46 @@ def test_a_select_against_zero_gives_numpys_where_to_the_bit(size):
     assert where(keep, x, 0).dtype == np.float64
 
 
+def test_a_select_reads_any_nonzero_byte_of_a_bool_array_as_true_and_keeps_the_layout():
+    from tinygrad_bp.ops.base import where
+
+    odd = np.frombuffer(bytes([0, 2, 255, 1] * 2500), dtype=np.bool_)  # as .view(bool) makes
+    x = np.arange(10_000.0)
+    assert where(odd, x, 0.0)[:4].tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert where(odd, 0.0, x)[:8].tolist() == [0.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0]
+    rng = np.random.default_rng(2)
+    keep, w = rng.random((256, 128)) < 0.5, rng.standard_normal((256, 128))
+    fast = where(keep.T, w.T, 0.0)  # a transposed operand gives a transposed result
+    assert fast.strides == np.where(keep.T, w.T, 0.0).strides == (8, 1024)
+    assert np.array_equal(fast, np.where(keep.T, w.T, 0.0))
+
+
+def test_a_scalar_nodes_rule_that_returns_none_gives_that_input_nothing():
+    from tinygrad_bp.ops import Op
+    from tinygrad_bp.value import record
+
+    class FirstOnly(Op):
+        """y = a * b, with a rule for a alone: b's says nobody needs its gradient."""
+
+        name, symbol = "test_first_only", "a*"
+
+        @staticmethod
+        def forward(a, b):
+            return a * b
+
+        @staticmethod
+        def da(g, y, a, b):
+            return g * b
+
+        @staticmethod
+        def db(g, y, a, b):
+            return None
+
+    a, b = tg.Value(2.0), tg.Value(5.0)
+    record(FirstOnly, (a, b), ()).backward()
+    assert (a.grad, b.grad) == (5.0, 0.0)
+
+
 def test_relus_gradient_is_masked_to_plus_zero_past_the_masked_paths_size():
     rng = np.random.default_rng(1)
     y = Relu.forward(rng.standard_normal((128, 256)))

@@ -243,3 +243,38 @@ def test_a_parameter_that_is_not_a_value_is_refused():
     with pytest.raises(TypeError, match=r"^SGD: parameter 1 is float, not a Value; pass "
                                         r"model.parameters\(\)$"):
         SGD([Value(1.0), 2.0], lr=0.1)
+
+
+def test_a_parameter_listed_twice_is_refused():
+    w, b = Value([1.0, 2.0]), Value(0.5)
+    with pytest.raises(ValueError, match=r"^Adam: parameter 2 is parameter 0 again \(the same "
+                                         r"Value\); list each parameter once$"):
+        Adam([w, b, w])
+
+
+class SignSGD(tinygrad_bp.optim.Optimizer):
+    """An optimiser written as design.md says: a subclass with its own ``_update``."""
+
+    def _update(self, i, p, g):
+        p.data = p.data - 0.1 * np.sign(g)
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_a_subclass_with_only_its_own_update_steps_either_way(drop):
+    w = Value(np.array([1.0, -2.0]))
+    opt = SignSGD([w])
+    (w * w).sum().backward()
+    opt._step_dropping_grads() if drop else opt.step()
+    assert w.data.tolist() == [0.9, -1.9]
+
+
+@pytest.mark.parametrize("gradient", [np.array([2, -4]),  # an int array can't hold g * lr
+                                      np.broadcast_to(np.array(2.0), (2,))])  # read-only
+def test_a_dropping_sgd_step_leaves_a_gradient_it_cannot_write_in_alone(gradient):
+    w = Value(np.array([1.0, 1.0]))
+    opt = SGD([w], lr=0.25)
+    w._grad = gradient  # as a custom op's rule may give it
+    kept = gradient.copy()
+    opt._step_dropping_grads()
+    assert w.data.tolist() == (1.0 - 0.25 * kept).tolist() and w._grad is None
+    assert np.array_equal(gradient, kept)

@@ -106,6 +106,12 @@ def _fit(grad, data):
     return float(grad) if type(data) is float and is_data(grad) else grad
 
 
+def _fit_number(grad, data: float):
+    """A rule's answer for a float input, other than a float: a numpy scalar or array made a
+    float, or None (the rule says nobody needs it), which stays None."""
+    return None if grad is None else _fit(grad, data)
+
+
 def settle(data):
     """An op's result as a Value's data: a Python float for a numpy scalar or a 0-d array, a
     ``OneNumber`` for an array of one element, a plain float64 array otherwise."""
@@ -214,12 +220,12 @@ def _walk(order: list, hook: Hook | None, graph: bool, keep: bool = True) -> Non
                 y = node._data  # the two inputs unrolled: a loop over them costs more here
                 if a.requires_grad:
                     grad = g if da is None else da(g, y, x, z)
-                    grad = grad if type(grad) is float else _fit(grad, x)  # a numpy scalar
-                    a._grad = grad if (current := a._grad) is None else current + grad
+                    if type(grad) is float or (grad := _fit_number(grad, x)) is not None:
+                        a._grad = grad if (current := a._grad) is None else current + grad
                 if b.requires_grad:
                     grad = g if db is None else db(g, y, x, z)
-                    grad = grad if type(grad) is float else _fit(grad, z)
-                    b._grad = grad if (current := b._grad) is None else current + grad
+                    if type(grad) is float or (grad := _fit_number(grad, z)) is not None:
+                        b._grad = grad if (current := b._grad) is None else current + grad
                 if not keep:
                     node._grad = None
                 continue

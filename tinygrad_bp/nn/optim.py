@@ -56,10 +56,15 @@ class Optimizer:
         name = type(self).__name__
         if not self.params:
             raise ValueError(f"{name}: no parameters to optimise (an empty list)")
+        first: dict[int, int] = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameter {i} is {type(p).__name__}, not a Value; "
                                 "pass model.parameters()")
+            j = first.setdefault(id(p), i)
+            if j != i:  # it would move twice a step (PyTorch warns of this, and means to refuse)
+                raise ValueError(f"{name}: parameter {i} is parameter {j} again (the same "
+                                 "Value); list each parameter once")
         self._buffers = ([None] * len(self.params), [None] * len(self.params))
 
     def zero_grad(self) -> None:
@@ -78,16 +83,22 @@ class Optimizer:
         self._step(spent=True)
 
     def _step(self, spent: bool) -> None:
+        update = self._update_spent if spent else self._update
         for i, p in enumerate(self.params):
             g = p._grad
             if g is not None:
-                self._update(i, p, g, spent)
+                update(i, p, g)
                 if spent:
                     p._grad = None
 
-    def _update(self, i: int, p: Value, g, spent: bool) -> None:
-        """Move ``p`` by gradient ``g``; with ``spent``, ``g``'s array may be overwritten."""
+    def _update(self, i: int, p: Value, g) -> None:
+        """Move parameter ``i``, ``p``, by its gradient ``g`` (a subclass's rule)."""
         raise NotImplementedError
+
+    def _update_spent(self, i: int, p: Value, g) -> None:
+        """``_update``, free to overwrite ``g``'s array, which nobody reads again; a rule that
+        can use that memory says how (``SGD`` does), any other updates as ``step()`` does."""
+        self._update(i, p, g)
 
     def _buffer(self, i: int, p: Value, k: int = 0) -> np.ndarray:
         """Scratch array ``k`` for parameter ``i``, shaped like it, made on first use."""
@@ -114,20 +125,25 @@ class SGD(Optimizer):
         self.momentum = _fraction("momentum", momentum, "SGD")
         self.velocity: list = [None] * len(self.params)
 
-    def _update(self, i: int, p: Value, g, spent: bool) -> None:
+    def _update(self, i: int, p: Value, g) -> None:
         if self.momentum:
-            g, spent = self._velocity(i, g), False  # the velocity lives on: not scratch
+            g = self._velocity(i, g)
         data = p.data
         if type(data) is float:
             p.data = float(data - self.lr * g)
-            return
-        if spent and type(g) is np.ndarray and g.shape == data.shape:
-            data -= np.multiply(g, self.lr, out=g)  # nobody reads this gradient again
             return
         buf = self._buffers[0][i]
         if buf is None or buf.shape != data.shape:
             buf = self._buffer(i, p)
         data -= np.multiply(g, self.lr, out=buf)
+
+    def _update_spent(self, i: int, p: Value, g) -> None:
+        data = p.data  # the velocity, with momentum, lives on: it is no scratch memory
+        if not self.momentum and type(g) is np.ndarray and g.shape == data.shape \
+                and g.dtype == np.float64 and g.flags.writeable:
+            data -= np.multiply(g, self.lr, out=g)  # nobody reads this gradient again
+        else:
+            self._update(i, p, g)
 
     def _velocity(self, i: int, g):
         """``v = momentum * v + g``, in place for arrays; v starts as (a copy of) g."""
@@ -167,7 +183,7 @@ class Adam(Optimizer):
         self.v: list = [0.0] * len(self.params)
         self.t: list[int] = [0] * len(self.params)
 
-    def _update(self, i: int, p: Value, g, spent: bool) -> None:
+    def _update(self, i: int, p: Value, g) -> None:
         b1, b2 = self.betas
         self.t[i] += 1
         bias1, bias2 = 1 - b1 ** self.t[i], 1 - b2 ** self.t[i]

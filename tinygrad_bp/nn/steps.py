@@ -25,7 +25,7 @@ from .optim import SGD, Optimizer
 from .records import Epoch
 
 class Step:
-    """One step of training (``step(x, t)``), or an epoch of them (``epoch``)."""
+    """One step of training (``step(x, t, record)``), or an epoch of them (``epoch``)."""
 
     def __init__(self, model, loss, optimizer: Optimizer, params: list[Value], compile,
                  groups: list[list[Value]]):

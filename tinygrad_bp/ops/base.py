@@ -219,11 +219,13 @@ def _select(condition, a, b):
     """``np.where(condition, a, b)``; a float64 array against +0.0 by masking its bits."""
     if type(condition) is np.ndarray and condition.size >= _MASKED_BITS_FROM \
             and condition.dtype == np.bool_:
-        bits = condition.view(np.int8)  # 1 for True, 0 for False
+        # 1 for True, 0 for False; a bool array's byte may hold any other nonzero (made with
+        # .view(bool), say), which np.where reads as True, and so does this
+        bits = np.not_equal(condition.view(np.uint8), 0).view(np.int8)
         if _is_plus_zero(b) and _float64_of_shape(a, condition.shape):
-            return _masked(a, np.negative(bits))  # True: -1, every bit set; False: none
+            return _masked(a, np.negative(bits, out=bits))  # True: -1, every bit set
         if _is_plus_zero(a) and _float64_of_shape(b, condition.shape):
-            return _masked(b, np.subtract(bits, 1, dtype=np.int8))  # True: none; False: -1
+            return _masked(b, np.subtract(bits, 1, out=bits))  # False: -1, True: none
     return np.where(condition, a, b)
 
 
@@ -237,8 +239,9 @@ def _float64_of_shape(x, shape: tuple) -> bool:
 
 def _masked(x: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """``x`` where ``keep`` (int8) is -1, +0.0 where it is 0: numpy widens -1 to 64 set bits
-    a block at a time, so no mask as large as ``x`` is made (that would cost more)."""
-    out = np.empty(x.shape)
+    a block at a time, so no mask as large as ``x`` is made (that would cost more). The result
+    is laid out as ``x`` is (a transposed ``x`` gives a transposed result, as np.where does)."""
+    out = np.empty_like(x)
     np.bitwise_and(x.view(np.int64), keep, out=out.view(np.int64))
     return out
 
