@@ -5,13 +5,17 @@ target may be a Value with a gradient of its own; the cross-entropies' targets a
 loss functions in ``nn.losses`` refuse a target that wants a gradient), so their backward
 returns ``None`` for ``b``. ``n`` is what a loss averages over: the rows (cross-entropy) or the
 elements (binary cross-entropy).
+
+No rule here turns numpy's warnings off: the engine runs every forward and rule with them off
+(``grad_mode.silence``), since inf and nan are answers, and a ``with np.errstate`` per call
+costs as much as a small batch's arithmetic.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, div, exp, largest, log, positive
+from .base import Op, div, exp, largest, log, positive, total
 from .elementwise import Sigmoid
 
 BCE_LOG_FLOOR = -100.0
@@ -57,9 +61,8 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(a, axis):
         # the ufuncs' own reductions: the array methods' Python wrappers cost as much again
-        with np.errstate(invalid="ignore"):  # inf - inf is nan, as in torch, without a warning
-            shifted = a - np.maximum.reduce(a, axis=axis, keepdims=True)
-            return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+        shifted = a - np.maximum.reduce(a, axis=axis, keepdims=True)  # inf - inf: nan, as torch
+        return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
 
     @staticmethod
     def backward(g, y, a, axis):
@@ -110,17 +113,18 @@ class CrossEntropyWithLogits(Op):
     def forward(a, b):
         n = 1.0 if a.ndim == 1 else float(a.shape[0])
         log_p = LogSoftmax.forward(a, -1)
-        with np.errstate(invalid="ignore"):  # 0 * -inf, which np.where then drops
-            terms = np.where(b > 0.0, b * log_p, 0.0)  # 0 * log 0 counts as 0
-        return -np.add.reduce(np.add.reduce(terms, axis=-1), axis=None) / n
+        loss = -float(np.add.reduce(np.add.reduce(b * log_p, axis=-1), axis=None)) / n
+        if loss != loss:  # nan: maybe from 0 * log 0 (b = 0 where a is -inf), which counts as 0
+            terms = np.where(b > 0.0, b * log_p, 0.0)
+            loss = -float(np.add.reduce(np.add.reduce(terms, axis=-1), axis=None)) / n
+        return loss
 
     @staticmethod
     def backward(g, y, a, b):
         n = 1.0 if a.ndim == 1 else float(a.shape[0])
-        with np.errstate(invalid="ignore"):  # as in forward: nan for infinite scores, silently
-            e = exp(a - largest(a, -1))  # softmax(a) times each row's sum(e)
+        e = exp(a - largest(a, -1))  # softmax(a) times each row's sum(e)
         # the row factors g * sum(b) / (n * sum(e)) first: two passes over the batch, not five
-        per_row = (g / n) * b.sum(axis=-1, keepdims=True) / e.sum(axis=-1, keepdims=True)
+        per_row = (g / n) * total(b, -1) / total(e, -1)
         return e * per_row - b * (g / n), None
 
 
@@ -137,9 +141,8 @@ class BinaryCrossEntropy(Op):
 
     @staticmethod
     def forward(a, b):
-        with np.errstate(divide="ignore"):
-            log_a = np.maximum(np.log(a), BCE_LOG_FLOOR)
-            log_not_a = np.maximum(np.log1p(-a), BCE_LOG_FLOOR)
+        log_a = np.maximum(np.log(a), BCE_LOG_FLOOR)  # log 0 = -inf, clamped
+        log_not_a = np.maximum(np.log1p(-a), BCE_LOG_FLOOR)
         terms = (b - 1.0) * log_not_a - b * log_a
         return terms.sum() / float(np.size(a))
 
@@ -164,8 +167,7 @@ class BinaryCrossEntropyWithLogits(Op):
     @staticmethod
     def forward(a, b):
         log_sigmoid = np.minimum(a, 0.0) - np.log1p(exp(-np.abs(a)))
-        with np.errstate(invalid="ignore"):
-            terms = (1.0 - b) * a - log_sigmoid
+        terms = (1.0 - b) * a - log_sigmoid
         return terms.sum() / float(np.size(a))
 
     @staticmethod
