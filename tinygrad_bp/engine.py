@@ -71,6 +71,8 @@ def unbroadcast(grad, shape: tuple):
     with fewer axes than the input (your own op may return one) is broadcast up instead. Works
     on arrays and on Values (a gradient being differentiated again).
     """
+    if type(grad) is np.ndarray and grad.shape[1:] == shape and grad.ndim:
+        return np.add.reduce(grad, axis=0)  # the common case, a bias added to every row
     if is_data(grad):
         grad = np.asarray(grad)
     shape = tuple(shape)

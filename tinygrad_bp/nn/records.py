@@ -111,7 +111,7 @@ def _squared_norm(g, models: int | None):
     if type(g) is float:
         return g * g
     if models is None:
-        r = np.ravel(g, order="K")  # a view of a contiguous gradient, C or F
+        r = g.ravel(order="K")  # a view of a contiguous gradient, C or F
         return float(np.dot(r, r))
     r = np.reshape(g, (models, -1))
     return np.einsum("mi,mi->m", r, r)
