@@ -138,3 +138,19 @@ def test_cross_entropy_of_class_indices_replays_on_one_hot_rows_to_the_same_bits
     for a, b in zip(replayed, rebuilt):
         assert np.array_equal(a, b)
     assert h1.loss == h2.loss and h1.accuracy == h2.accuracy
+
+
+def test_a_step_recorded_on_its_own_rows_is_not_computed_again(monkeypatch):
+    from tinygrad_bp import engine
+
+    replays = []
+    recompute = engine.recompute
+    monkeypatch.setattr(engine, "recompute", lambda order: (replays.append(len(order)),
+                                                            recompute(order)))
+    rng = np.random.default_rng(3)
+    model = nn.MLP(3, [4, 2], rng=random.Random(1))
+    # steps of 4, 4 and 2 rows: recorded, replayed, recorded again for the shorter shape
+    history = nn.train(model, rng.random((10, 3)), rng.integers(0, 2, 10), batch_size=4,
+                       epochs=1, compile=False)
+    assert len(replays) == 1
+    assert history.settings["step"] == "replayed"

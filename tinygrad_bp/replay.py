@@ -168,10 +168,15 @@ class Trace:
                                  "(pass trace a function, and it records it for you)") from None
             self._record(*_build(self._build, data))
             self._source = None
-            values = [leaf._data for leaf in self.inputs]
+            return self._backward(keep_grads)  # built on these very data: nothing to recompute
         for leaf, value in zip(self.inputs, values):
             leaf._data = value
         engine.recompute(self.order)
+        return self._backward(keep_grads)
+
+    def _backward(self, keep_grads: bool) -> float:
+        """The step's backward on the data its nodes hold (``step`` after recompute, or a
+        graph just recorded on the step's own data); returns the loss."""
         for p in self.params:
             p._grad = None
         engine.backward(self.loss, self.order, keep_grads=keep_grads)

@@ -48,11 +48,13 @@ class Step:
         ones in backward, the parameters' in the update (an epoch's last step keeps them, so
         the nodes show what the loop leaves)."""
         if self.replay:
-            if self.trace is None:
-                self.trace = trace(self._graph, inputs=[x, t])
             for p in self.params:  # the optimiser's too, even those the graph does not reach
                 p._grad = None
-            value = self.trace.step(x, t, keep_grads=keep_grads)  # a new shape: recorded anew
+            if self.trace is None:  # recorded on this step's rows: its nodes hold its numbers
+                self.trace = trace(self._graph, inputs=[x, t])
+                value = self.trace._backward(keep_grads)
+            else:
+                value = self.trace.step(x, t, keep_grads=keep_grads)  # a new shape: recorded anew
             out = self.trace.outputs[0]
         else:
             x_leaf = Value(x, requires_grad=False)
