@@ -158,7 +158,8 @@ class Layer(Module):
         return one if self.models is None else (self.models, *one)
 
     def _checked(self, weights, where: str) -> np.ndarray:
-        weights = np.array(weights, dtype=np.float64)  # a copy: the caller's array stays theirs
+        # not copied here: _build and _load copy the numbers into the layer's own parameters
+        weights = np.asarray(weights, dtype=np.float64)
         if weights.shape != self._shape():
             what = "neurons x (inputs + bias)" if self.models is None else \
                 "models x neurons x (inputs + bias)"
@@ -212,13 +213,15 @@ class ArrayLayer(Layer):
         bias = weights[..., -1] if self.models is None else weights[..., -1:]
         self.W = Value(weights[..., :-1], label=f"{name}W")
         self.b = Value(bias, label=f"{name}b")
-        self._neurons = [NeuronView(self, j) for j in range(self.n_outputs)]
+        self._neurons: list[NeuronView] | None = None  # made when first looked at
 
     @property
     def neurons(self) -> list[NeuronView]:
         if self.models is not None:
             raise ValueError(f"this layer holds {self.models} models; look at one model's "
                              "neurons with MLP.unstack()")
+        if self._neurons is None:
+            self._neurons = [NeuronView(self, j) for j in range(self.n_outputs)]
         return self._neurons
 
     def __call__(self, x) -> Value:
