@@ -154,3 +154,18 @@ def test_a_step_recorded_on_its_own_rows_is_not_computed_again(monkeypatch):
                        epochs=1, compile=False)
     assert len(replays) == 1
     assert history.settings["step"] == "replayed"
+
+
+def test_a_graph_recorded_to_compile_and_too_big_for_it_serves_the_first_step(monkeypatch):
+    from tinygrad_bp import engine
+
+    replays = []
+    recompute = engine.recompute
+    monkeypatch.setattr(engine, "recompute", lambda order: (replays.append(len(order)),
+                                                            recompute(order)))
+    rng = np.random.default_rng(4)
+    model = nn.MLP(100, [100, 2], rng=random.Random(2))  # 4 x 100 x 100 products a step
+    history = nn.train(model, rng.random((8, 100)), rng.integers(0, 2, 8), batch_size=4,
+                       epochs=1)
+    assert history.settings["step"].startswith("replayed (not compiled: about ")
+    assert len(replays) == 1  # the second step's; the first is the graph recorded to compile

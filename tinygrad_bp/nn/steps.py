@@ -36,6 +36,7 @@ class Step:
         self.one_hot = self.replay and takes_indices(loss)
         self.backend = backend(compile, optimizer, self.replay, params)
         self.trace: Trace | None = None
+        self.fresh = False  # whether the trace was just recorded on the next step's rows
         self.compiled: Compiled | None = None
         self.reached = False  # whether a gradient has reached a parameter yet
         self.how = "replayed" if self.replay else "built every step"
@@ -50,8 +51,10 @@ class Step:
         if self.replay:
             for p in self.params:  # the optimiser's too, even those the graph does not reach
                 p._grad = None
-            if self.trace is None:  # recorded on this step's rows: its nodes hold its numbers
-                self.trace = trace(self._graph, inputs=[x, t])
+            fresh, self.fresh = self.fresh, False
+            if self.trace is None:
+                self.trace, fresh = trace(self._graph, inputs=[x, t]), True
+            if fresh:  # recorded on this step's rows: its nodes hold this step's numbers
                 value = self.trace._backward(keep_grads)
             else:
                 value = self.trace.step(x, t, keep_grads=keep_grads)  # a new shape: recorded anew
@@ -99,12 +102,14 @@ class Step:
         if self._steps is None or order is not None:
             self._steps = stacked_steps(data, order, size, self.one_hot)
         x, t = self._steps
-        if self.trace is None or self.trace.shapes[0] != x.shape[1:]:
+        recorded = self.trace is None or self.trace.shapes[0] != x.shape[1:]
+        if recorded:
             self.trace = trace(self._graph, inputs=[x[0], t[0]])
         if self.compiled is None or self.compiled.trace is not self.trace:
             self._compile()
         assert self.compiled is not None
-        if self.compiled.reason:
+        if self.compiled.reason:  # the epoch goes step by step, its first on the rows just
+            self.fresh = recorded  # recorded: that step's forward is done
             return False
         first = 0
         if not self.reached:
