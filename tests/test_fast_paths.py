@@ -140,13 +140,19 @@ def test_cross_entropy_of_class_indices_replays_on_one_hot_rows_to_the_same_bits
     assert h1.loss == h2.loss and h1.accuracy == h2.accuracy
 
 
-def test_a_step_recorded_on_its_own_rows_is_not_computed_again(monkeypatch):
+@pytest.fixture
+def replays(monkeypatch) -> list:
+    """Each ``engine.recompute`` call of the test (a replayed forward), by its graph's size."""
     from tinygrad_bp import engine
 
-    replays = []
+    calls: list = []
     recompute = engine.recompute
-    monkeypatch.setattr(engine, "recompute", lambda order: (replays.append(len(order)),
+    monkeypatch.setattr(engine, "recompute", lambda order: (calls.append(len(order)),
                                                             recompute(order)))
+    return calls
+
+
+def test_a_step_recorded_on_its_own_rows_is_not_computed_again(replays):
     rng = np.random.default_rng(3)
     model = nn.MLP(3, [4, 2], rng=random.Random(1))
     # steps of 4, 4 and 2 rows: recorded, replayed, recorded again for the shorter shape
@@ -156,13 +162,7 @@ def test_a_step_recorded_on_its_own_rows_is_not_computed_again(monkeypatch):
     assert history.settings["step"] == "replayed"
 
 
-def test_a_graph_recorded_to_compile_and_too_big_for_it_serves_the_first_step(monkeypatch):
-    from tinygrad_bp import engine
-
-    replays = []
-    recompute = engine.recompute
-    monkeypatch.setattr(engine, "recompute", lambda order: (replays.append(len(order)),
-                                                            recompute(order)))
+def test_a_graph_recorded_to_compile_and_too_big_for_it_serves_the_first_step(replays):
     rng = np.random.default_rng(4)
     model = nn.MLP(100, [100, 2], rng=random.Random(2))  # 4 x 100 x 100 products a step
     history = nn.train(model, rng.random((8, 100)), rng.integers(0, 2, 8), batch_size=4,
