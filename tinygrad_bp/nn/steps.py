@@ -102,9 +102,9 @@ class Step:
         if self._steps is None or order is not None:
             self._steps = stacked_steps(data, order, size, self.one_hot)
         x, t = self._steps
-        recorded = self.trace is None or self.trace.shapes[0] != x.shape[1:]
-        if recorded:
-            self.trace = trace(self._graph, inputs=[x[0], t[0]])
+        recorded = False
+        if self.trace is None or self.trace.shapes[0] != x.shape[1:]:
+            self.trace, recorded = trace(self._graph, inputs=[x[0], t[0]]), True
         if self.compiled is None or self.compiled.trace is not self.trace:
             self._compile()
         assert self.compiled is not None
