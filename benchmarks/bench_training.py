@@ -11,7 +11,9 @@ Workloads (issue 13's table), each side checked to compute the same thing before
   float64) through ``nn.train`` against the same step written by hand in NumPy: same weights.
 - ``build``: ``MLP(784, [256, 10])`` construction time (no reference; the target is 50 ms).
 
-Repeats interleave the sides (A B B A ...) and the report gives medians and their ratio; each
+Repeats interleave the sides (A B B A ...), so each repeat runs a side next to its reference;
+the report gives each side's median time and the median over repeats of its time divided by
+the reference's in the same repeat (a slow moment of a shared machine slows both). Each
 side's first run is left out (it pays for imports' first use and any compiling). Where PyTorch
 or JAX is installed, the minibatch workload also runs in it (float64, the same start).
 On a shared machine, give numpy's BLAS one thread (``OPENBLAS_NUM_THREADS=1``; PyTorch then
@@ -229,8 +231,8 @@ def _same(a, b) -> bool:
 
 
 def run(name: str, epochs: int, repeats: int) -> list[dict]:
-    """Each side's median time (its first run apart: it may compile), its ratio to the
-    reference's, and whether it computed what the reference did."""
+    """Each side's median time (its first run apart: it may compile), the median of its
+    repeats' ratios to the reference's, and whether it computed what the reference did."""
     ours, reference, what = WORKLOADS[name]
     sides = {"tinygrad_bp": ours} if reference is None else {"tinygrad_bp": ours,
                                                             what: reference}
@@ -249,8 +251,8 @@ def run(name: str, epochs: int, repeats: int) -> list[dict]:
     rows = []
     for side in sides:
         row = {"workload": name, "side": side, "seconds": statistics.median(times[side])}
-        if reference is not None:
-            row["ratio"] = row["seconds"] / statistics.median(times[what])
+        if reference is not None:  # each repeat's quotient: a slow moment slows both sides
+            row["ratio"] = statistics.median(t / r for t, r in zip(times[side], times[what]))
             row["same"] = _same(results[side], results[what])
         rows.append(row)
     return rows
@@ -265,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, {args.epochs} epochs "
           f"(online, scalar; minibatch runs {max(1, args.epochs // 10)}), "
-          f"{args.repeats} repeats, medians\n")
-    print("| workload | side | median (s) | ratio to the reference | same result |")
+          f"{args.repeats} repeats, medians (of times, and of each repeat's ratio)\n")
+    print("| workload | side | median (s) | median ratio to the reference | same result |")
     print("|---|---|---:|---:|---|")
     failed = False
     for name in args.workloads:

@@ -1,7 +1,8 @@
 """docs/benchmarks.md: its figures agree with each other and its commands exist.
 
 The timings themselves are measurements and cannot be re-derived by a test; what can drift is
-checked: each ratio is the quotient of the medians in its table, the scores are TUTORIAL.md's,
+checked: each ratio is the quotient of the medians in its table (or, for bench_training's, the
+median of its repeats' ratios that the table prints), the scores are TUTORIAL.md's,
 and every command shown runs a benchmark file that exists and accepts the options shown.
 """
 
@@ -48,9 +49,15 @@ def test_every_training_paths_ratios_are_the_quotients_and_the_musts_are_as_stat
     rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \| ([\d.]+) (s|µs) \| ([\d.]+) (?:s|µs) \| "
                       r"([\d.]+) \| ([\d.]+|-) \| [^|]+ \| (yes|no|-) \|$", text, re.M)
     assert len(rows) == 6
-    for name, _, ours, _, theirs, ratio, must, met in rows:
+    paired = {2: "online", 3: "scalar", 4: "minibatch"}  # bench_training's paired ratios
+    for i, (name, _, ours, _, theirs, ratio, must, met) in enumerate(rows):
         quotient = float(ours) / float(theirs)
-        assert abs(quotient - float(ratio)) <= 0.006 + 0.005 * quotient, name
+        if i in paired:  # the median of each repeat's ratio: near the medians' quotient
+            assert re.search(rf"^\| {paired[i]} \| tinygrad_bp \| {ours} \| {ratio} \| yes \|$",
+                             text, re.M), name
+            assert abs(quotient - float(ratio)) <= 0.05 * quotient, name
+        else:
+            assert abs(quotient - float(ratio)) <= 0.006 + 0.005 * quotient, name
         if met != "-":
             assert (met == "yes") == (float(ratio) <= float(must)), name
     # each figure is its own section's (or the training benchmark's table's)
@@ -141,7 +148,7 @@ def test_the_days_ranges_hold_the_tables_figures():
             .group(1).replace(",", " ").split()]
     assert len(runs) == 5 and sorted(runs)[2] == stated
     micrograd, ours = _medians("Scalar graphs against micrograd", "micrograd", "tinygrad_bp")
-    assert round(ours / micrograd, 3) == stated  # the table is that median run's
+    assert abs(ours / micrograd - stated) < 0.0015  # the table is that median run's (rounded)
     low, high = (float(x) for x in re.search(r"scalar MLP step\s+([\d.]+)-([\d.]+) over the day",
                                               DOC).groups())
     assert low <= round(min(runs), 2) and round(max(runs), 2) <= high  # stated to 2 places
