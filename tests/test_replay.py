@@ -200,7 +200,10 @@ def test_generated_source_is_one_step_of_straight_line_backprop():
     source = step.source
     assert source.startswith("def sgd_steps(P, rows, lr, epochs, measure):")
     assert "for (x0_0, x0_1, x0_2, x1_0, x1_1,) in rows:" in source
-    assert source.count(" - lr * ") == len(net.parameters())
+    # each update twice: naming its gradient (a measured step, and the last), and with the
+    # gradient's expression written in (any other step)
+    assert source.count(" - lr * ") == 2 * len(net.parameters())
+    assert source.count("if k in measure or k == last:  #") == 1
     # run it by hand for one row: the engine's step, weight for weight
     namespace = dict(codegen._PYTHON_NAMES)
     exec(source, namespace)
@@ -211,6 +214,15 @@ def test_generated_source_is_one_step_of_straight_line_backprop():
     same = {id(p): q for p, q in zip(net.parameters(), plain.parameters())}  # P is in walk order
     assert weights == [same[id(p)].data for p in step.params]
     assert grads == [same[id(p)].grad for p in step.params] == list(measured[0])
+    # four rows, none measured: three steps write their gradients in, the last names them
+    rows = [r.tolist() + t.tolist() for r, t in zip(ROWS[:4], TARGETS[:4])]
+    weights, losses, _, grads, measured = namespace["sgd_steps"](
+        [p.data for p in step.params], rows, 0.3, 1, set())
+    plain = _neuron_net()
+    assert losses == _engine_sgd(plain, ROWS[:4], TARGETS[:4], 0.3) and measured == []
+    same = {id(p): q for p, q in zip(net.parameters(), plain.parameters())}
+    assert weights == [same[id(p)].data for p in step.params]
+    assert grads == [same[id(p)].grad for p in step.params]
 
 
 def test_too_big_or_unsupported_graphs_are_replayed_and_say_why():

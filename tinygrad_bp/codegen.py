@@ -12,8 +12,10 @@ import hashlib
 import importlib.util
 import math
 import os
+import re
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,7 @@ import numpy as np
 
 from . import engine
 from .ops import base
-from .program import Program, Unsupported, writing
+from .program import _TEMPORARY, Program, Unsupported, writing
 from .symbolic import Sym, flat, symbols
 from .value import Value
 
@@ -165,16 +167,24 @@ def source(code: Code, backend: str) -> str:
                 *_listed("    (", weights, ",) = P"),
                 "    losses, outputs, measured = [], [], []",
                 "    add_loss, add_output = losses.append, outputs.append",
-                "    k = -1",
+                "    k, last = -1, epochs * len(rows) - 1",
                 "    for epoch in range(epochs):",
                 *_listed("        for (", columns, ",) in rows:")]
+        step, named, fused = _gradients_apart(step, code)
+        # a step whose gradients are measured, and the last, whose names outlive the loop (its
+        # gradients are read after it), names each gradient; any other step writes each one
+        # into its update: the same operations in the same order, with fewer names to store
         step += ["k += 1", f"add_loss({code.loss})",
                  *_listed("add_output((", code.records, ",))" if code.records else "))"),
-                 "if k in measure:", *_listed("    measured.append((", every, ",))")]
-        # a step's names outlive the loop: the last step's gradients, read after it
+                 "if k in measure or k == last:  # its gradients are read: each one named",
+                 *["    " + line for line in named],
+                 "    if k in measure:", *_listed("        measured.append((", every, ",))"),
+                 *["    " + line for line in code.updates],
+                 "else:  # the same arithmetic, each gradient written into its update",
+                 *["    " + line for line in fused]]
         tail = [*_listed("    return ([", weights, "],"), "            losses, outputs,",
                 *_listed("            [", gradients, "], measured)")]
-        lines = head + ["            " + line for line in step + code.updates] + tail
+        lines = head + ["            " + line for line in step] + tail
         return "\n".join(lines) + "\n"
     # every name is assigned once per step (weights are read from P and written back to it):
     # numba's passes then take time in proportion to the code, not to its square
@@ -199,6 +209,27 @@ def source(code: Code, backend: str) -> str:
     updates += ["m = slot[k]", "if m >= 0:", "    measured[m, :] = grads"]
     lines = head + ["            " + line for line in step + updates]
     return _NUMBA_PRELUDE + "\n".join(lines) + "\n"
+
+
+def _gradients_apart(body: list[str], code: Code) -> tuple[list[str], list[str], list[str]]:
+    """``body`` less the lines that name a gradient only its update reads; those lines; and
+    the updates with each such gradient's expression written in, in brackets."""
+    read_by = Counter(n for line in [*(b.split(" = ", 1)[1] for b in body), code.loss,
+                                     *code.records] for n in _TEMPORARY.findall(line))
+    in_updates = Counter(n for line in code.updates for n in _TEMPORARY.findall(line))
+    apart = {}
+    for line in body:
+        name, expr = line.split(" = ", 1)
+        # not one that reads a weight: the updates before its own would have moved it
+        if not read_by[name] and in_updates[name] == 1 and not _WEIGHT.search(expr):
+            apart[name] = expr
+    fused = [_TEMPORARY.sub(lambda m: f"({apart[m.group()]})" if m.group() in apart
+                            else m.group(), update) for update in code.updates]
+    return ([line for line in body if line.split(" = ", 1)[0] not in apart],
+            [line for line in body if line.split(" = ", 1)[0] in apart], fused)
+
+
+_WEIGHT = re.compile(r"\bp\d+(_\d+)?\b")  # a weight's name, as symbols() makes it
 
 
 def _listed(head: str, names: list[str], tail: str, width: int = 100) -> list[str]:
