@@ -412,3 +412,12 @@ def test_class_indices_reads_ints_and_whole_floats():
 def test_one_hot_refuses_bools(label):
     with pytest.raises(ValueError, match=f"class label {bool(label)!r} is not a class index"):
         losses.one_hot(label, 2)
+
+
+def test_binary_cross_entropies_of_scalar_values_at_their_edges_do_not_warn():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning from numpy fails the test
+        assert binary_cross_entropy(tg.Value(0.0), 1.0).data == 100.0  # log 0 clamped at -100
+        assert math.isnan(binary_cross_entropy_with_logits(tg.Value(-math.inf), 0.0).data)

@@ -278,3 +278,19 @@ def test_a_dropping_sgd_step_leaves_a_gradient_it_cannot_write_in_alone(gradient
     opt._step_dropping_grads()
     assert w.data.tolist() == (1.0 - 0.25 * kept).tolist() and w._grad is None
     assert np.array_equal(gradient, kept)
+
+
+class ClippedSGD(SGD):
+    """A subclass of SGD with a rule of its own: each gradient clipped first."""
+
+    def _update(self, i, p, g):
+        super()._update(i, p, np.clip(g, -0.01, 0.01))
+
+
+@pytest.mark.parametrize("drop", [False, True])
+def test_an_sgd_subclass_with_its_own_update_steps_by_it_either_way(drop):
+    w = Value(np.array([1.0, -2.0]))
+    opt = ClippedSGD([w], lr=1.0)
+    (w * w).sum().backward()
+    opt._step_dropping_grads() if drop else opt.step()
+    assert w.data.tolist() == [0.99, -1.99]

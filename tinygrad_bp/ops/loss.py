@@ -6,9 +6,11 @@ loss functions in ``nn.losses`` refuse a target that wants a gradient), so their
 returns ``None`` for ``b``. ``n`` is what a loss averages over: the rows (cross-entropy) or the
 elements (binary cross-entropy).
 
-No rule here turns numpy's warnings off: the engine runs every forward and rule with them off
-(``grad_mode.silence``), since inf and nan are answers, and a ``with np.errstate`` per call
-costs as much as a small batch's arithmetic.
+The engine runs these ops' array forwards and every rule with numpy's warnings off
+(``grad_mode.silence``), since inf and nan are answers, so a rule needs no ``np.errstate`` of
+its own (which per call costs as much as a small batch's arithmetic). A forward on two Python
+floats runs as plain arithmetic, without that: the binary cross-entropies, whose numbers may
+be scalar Values, keep their own.
 """
 
 from __future__ import annotations
@@ -141,8 +143,9 @@ class BinaryCrossEntropy(Op):
 
     @staticmethod
     def forward(a, b):
-        log_a = np.maximum(np.log(a), BCE_LOG_FLOOR)  # log 0 = -inf, clamped
-        log_not_a = np.maximum(np.log1p(-a), BCE_LOG_FLOOR)
+        with np.errstate(divide="ignore"):  # log 0 = -inf, clamped
+            log_a = np.maximum(np.log(a), BCE_LOG_FLOOR)
+            log_not_a = np.maximum(np.log1p(-a), BCE_LOG_FLOOR)
         terms = (b - 1.0) * log_not_a - b * log_a
         return terms.sum() / float(np.size(a))
 
@@ -167,7 +170,8 @@ class BinaryCrossEntropyWithLogits(Op):
     @staticmethod
     def forward(a, b):
         log_sigmoid = np.minimum(a, 0.0) - np.log1p(exp(-np.abs(a)))
-        terms = (1.0 - b) * a - log_sigmoid
+        with np.errstate(invalid="ignore"):  # inf - inf at an infinite score: nan, as torch
+            terms = (1.0 - b) * a - log_sigmoid
         return terms.sum() / float(np.size(a))
 
     @staticmethod
