@@ -214,22 +214,22 @@ def source(code: Code, backend: str) -> str:
 def _gradients_apart(body: list[str], code: Code) -> tuple[list[str], list[str], list[str]]:
     """``body`` less the lines that name a gradient only its update reads; those lines; and
     the updates with each such gradient's expression written in, in brackets."""
-    read_by = Counter(n for line in [*(b.split(" = ", 1)[1] for b in body), code.loss,
-                                     *code.records] for n in _TEMPORARY.findall(line))
+    lines = [line.split(" = ", 1) for line in body]
+    read_by = Counter(n for text in [*(expr for _, expr in lines), code.loss, *code.records]
+                      for n in _TEMPORARY.findall(text))
     in_updates = Counter(n for line in code.updates for n in _TEMPORARY.findall(line))
-    apart = {}
-    for line in body:
-        name, expr = line.split(" = ", 1)
-        # not one that reads a weight: the updates before its own would have moved it
-        if not read_by[name] and in_updates[name] == 1 and not _WEIGHT.search(expr):
-            apart[name] = expr
+    weights = {w for names in code.params for w in names}
+    # not one that reads a weight: the updates before its own would have moved it
+    apart = {name: expr for name, expr in lines
+             if not read_by[name] and in_updates[name] == 1
+             and weights.isdisjoint(_NAME.findall(expr))}
     fused = [_TEMPORARY.sub(lambda m: f"({apart[m.group()]})" if m.group() in apart
                             else m.group(), update) for update in code.updates]
-    return ([line for line in body if line.split(" = ", 1)[0] not in apart],
-            [line for line in body if line.split(" = ", 1)[0] in apart], fused)
+    return ([f"{name} = {expr}" for name, expr in lines if name not in apart],
+            [f"{name} = {expr}" for name, expr in lines if name in apart], fused)
 
 
-_WEIGHT = re.compile(r"\bp\d+(_\d+)?\b")  # a weight's name, as symbols() makes it
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
 
 
 def _listed(head: str, names: list[str], tail: str, width: int = 100) -> list[str]:
