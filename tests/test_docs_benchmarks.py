@@ -153,3 +153,41 @@ def test_the_days_ranges_hold_the_tables_figures():
     low, high = (float(x) for x in re.search(r"scalar MLP step\s+([\d.]+)-([\d.]+) over the day",
                                               DOC).groups())
     assert low <= round(min(runs), 2) and round(max(runs), 2) <= high  # stated to 2 places
+
+
+def test_the_instruction_counts_agree_with_what_the_prose_makes_of_them():
+    text = SECTIONS["Every training path"]
+    ours, numpy = (float(x) for x in re.search(
+        r"runs ([\d.]+) million instructions\s+against NumPy's ([\d.]+) million", text).groups())
+    more = float(re.search(r"The ([\d.]+) million\s+more are about", text).group(1))
+    assert abs((ours - numpy) - more) <= 0.1  # the difference of the rounded counts
+    parts = re.search(r"more are about ([\d.]+) million .*?, ([\d.]+) million in Python's.*?"
+                      r"and ([\d.]+) million in numpy", text, re.S).groups()
+    assert sum(float(x) for x in parts) <= more  # "about": the parts named, not all of it
+    run, before = (int(x) for x in re.search(
+        r"took (\d+) million instructions against (\d+) million", text).groups())
+    assert run < before
+    # the fused updates' saving, as benchmarks.md and chapter 13 both state it
+    seeds = SECTIONS["The wheat seeds case study against the tutorial's own code"]
+    percent, fused, named = (int(x) for x in re.search(
+        r"about (\d+)% fewer instructions a step, (\d+)\s+million against (\d+) million", seeds)
+        .groups())
+    assert round(100 * (1 - fused / named)) == percent
+    chapter = (ROOT / "docs" / "13-replay.md").read_text(encoding="utf-8")
+    assert f"about {percent}% fewer instructions a step" in chapter
+
+
+def test_the_lists_of_runs_agree_with_their_ranges_and_medians():
+    seeds = SECTIONS["The wheat seeds case study against the tutorial's own code"]
+    low, high, listed, median = re.search(
+        r"gave ([\d.]+)-([\d.]+) in seven runs\s+\(([\d.,\s]+): median ([\d.]+)\)", seeds).groups()
+    runs = sorted(float(x) for x in listed.replace(",", " ").split())
+    assert len(runs) == 7 and f"{runs[3]:.2f}" == median
+    assert (f"{runs[0]:.2f}", f"{runs[-1]:.2f}") == (low, high)
+    text = SECTIONS["Every training path"]
+    listed = re.search(r"\(or 15\) gave ([\d.,\sand]+) with the ratios paired", text).group(1)
+    paired = [float(x) for x in re.findall(r"[\d.]+", listed)]
+    day = re.search(r"the minibatch step ([\d.]+)-([\d.]+)", DOC).groups()
+    assert len(paired) == 10 and (f"{min(paired):.2f}", f"{max(paired):.2f}") == day
+    table = re.search(r"^\| minibatch \| tinygrad_bp \| [\d.]+ \| ([\d.]+) \|", text, re.M)
+    assert float(table.group(1)) in paired
