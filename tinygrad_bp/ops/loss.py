@@ -114,11 +114,10 @@ class CrossEntropyWithLogits(Op):
     @staticmethod
     def forward(a, b):
         n = 1.0 if a.ndim == 1 else float(a.shape[0])
-        log_p = LogSoftmax.forward(a, -1)
-        loss = -float(np.add.reduce(np.add.reduce(b * log_p, axis=-1), axis=None)) / n
+        terms = b * LogSoftmax.forward(a, -1)
+        loss = _minus_mean_of_rows(terms, n)
         if loss != loss:  # nan: maybe from 0 * log 0 (b = 0 where a is -inf), which counts as 0
-            terms = np.where(b > 0.0, b * log_p, 0.0)
-            loss = -float(np.add.reduce(np.add.reduce(terms, axis=-1), axis=None)) / n
+            loss = _minus_mean_of_rows(np.where(b > 0.0, terms, 0.0), n)
         return loss
 
     @staticmethod
@@ -128,6 +127,11 @@ class CrossEntropyWithLogits(Op):
         # the row factors g * sum(b) / (n * sum(e)) first: two passes over the batch, not five
         per_row = (g / n) * total(b, -1) / total(e, -1)
         return e * per_row - b * (g / n), None
+
+
+def _minus_mean_of_rows(terms: np.ndarray, n: float) -> float:
+    """``-sum(terms) / n``, each row's terms added first, then the rows."""
+    return -float(np.add.reduce(np.add.reduce(terms, axis=-1), axis=None)) / n
 
 
 class BinaryCrossEntropy(Op):
