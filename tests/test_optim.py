@@ -294,3 +294,16 @@ def test_an_sgd_subclass_with_its_own_update_steps_by_it_either_way(drop):
     (w * w).sum().backward()
     opt._step_dropping_grads() if drop else opt.step()
     assert w.data.tolist() == [0.99, -1.99]
+
+
+def test_an_optimiser_without_a_rule_says_what_to_define_and_shows_itself():
+    class NoRule(tinygrad_bp.optim.Optimizer):
+        pass
+
+    w = Value(np.array([1.0, 2.0]))
+    opt = NoRule([w])
+    (w * w).sum().backward()
+    with pytest.raises(NotImplementedError, match=r"^NoRule has no rule: an optimiser defines "
+                                                  r"_update\(self, i, p, g\), which moves"):
+        opt.step()
+    assert repr(opt) == "NoRule(1 parameters)" and repr(SignSGD([w])) == "SignSGD(1 parameters)"

@@ -49,6 +49,9 @@ class Optimizer:
 
     A parameter that no gradient reached since the last ``zero_grad()`` is left alone, as in
     PyTorch: it took no part in the loss, so there is nothing to step on.
+
+    Your own optimiser is a subclass that defines ``_update(self, i, p, g)``: move parameter
+    ``p`` (``self.params[i]``) by its gradient ``g``, e.g. ``p.data = p.data - 0.1 * np.sign(g)``.
     """
 
     def __init__(self, params: Iterable[Value]):
@@ -93,7 +96,12 @@ class Optimizer:
 
     def _update(self, i: int, p: Value, g) -> None:
         """Move parameter ``i``, ``p``, by its gradient ``g`` (a subclass's rule)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} has no rule: an optimiser defines "
+                                  "_update(self, i, p, g), which moves parameter p "
+                                  "(self.params[i]) by its gradient g")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.params)} parameters)"
 
     def _update_spent(self, i: int, p: Value, g) -> None:
         """``_update``, free to overwrite ``g``'s array, which nobody reads again; a rule that
