@@ -8,6 +8,7 @@ tutorial's own algorithm (``reference.tutorial_algorithm``, which knows nothing 
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pytest
@@ -198,7 +199,7 @@ def test_generated_source_is_one_step_of_straight_line_backprop():
     net = _neuron_net()
     step = _traced(net)
     source = step.source
-    assert source.startswith("def sgd_steps(P, rows, lr, epochs, measure):")
+    assert source.startswith("def sgd_steps(P, rows, lr, epochs, measure, with_loss=True):")
     assert "for (x0_0, x0_1, x0_2, x1_0, x1_1,) in rows:" in source
     # each update twice: naming its gradient (a measured step, and the last), and with the
     # gradient's expression written in (any other step)
@@ -223,6 +224,37 @@ def test_generated_source_is_one_step_of_straight_line_backprop():
     same = {id(p): q for p, q in zip(net.parameters(), plain.parameters())}
     assert weights == [same[id(p)].data for p in step.params]
     assert grads == [same[id(p)].grad for p in step.params]
+    # without the loss: no loss, and the very same training
+    unlossed, losses, outputs, again, _ = namespace["sgd_steps"](
+        [p.data for p in step.params], rows, 0.3, 1, set(), False)
+    assert (unlossed, losses, again) == (weights, [], grads) and len(outputs) == 4 * 2
+
+
+def test_an_array_graphs_updates_scale_each_delta_once_as_the_tutorial_does():
+    # the tutorial's update is w -= l_rate * delta * input: (lr * delta) once per neuron,
+    # read by each of its weights (times the input) and by its bias (alone)
+    source = _traced(_layer_net()).source  # 3 inputs, 4 hidden neurons, 2 outputs
+    assert " - lr * " not in source
+    assert len(re.findall(r"^ +t\d+ = lr \* t\d+$", source, re.M)) == 4 + 2
+    weights = re.findall(r"^ +(p\d+_\d+) = \1 - t\d+ \* [tx]\d+(?:_\d+)?$", source, re.M)
+    biases = re.findall(r"^ +(p\d+_\d+) = \1 - t\d+$", source, re.M)
+    # each update once: a step whose gradients are read updates as any other step does
+    assert (len(weights), len(biases)) == (3 * 4 + 4 * 2, 4 + 2)
+    assert "else:" not in source
+    # a network of scalars keeps the engine's lr * (delta * input), to its bits
+    assert _traced(_neuron_net()).source.count(" - lr * ") == 2 * len(_neuron_net().parameters())
+
+
+@pytest.mark.parametrize("sync", [True, False])
+def test_compiled_steps_without_their_losses_train_the_same(sync):
+    with_losses, without = _layer_net(), _layer_net()
+    steps = _traced(with_losses).compile(0.3)(ROWS, TARGETS, epochs=2, sync=sync, measure=[3])
+    bare = _traced(without).compile(0.3)(ROWS, TARGETS, epochs=2, sync=sync, measure=[3],
+                                         losses=False)
+    assert steps.losses.shape == (24,) and bare.losses is None
+    assert _weights(without) == _weights(with_losses)
+    assert bare.outputs[0].tolist() == steps.outputs[0].tolist()
+    assert bare.gradients.tolist() == steps.gradients.tolist()
 
 
 def test_too_big_or_unsupported_graphs_are_replayed_and_say_why():

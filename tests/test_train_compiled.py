@@ -77,6 +77,9 @@ def test_k_networks_side_by_side_compile_too():
     for a, b in zip(stack.get_weights(), alone.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(h1.sum_error, h2.sum_error, rtol=1e-13)
+    # each network's loss from its outputs: the compiled epochs compute no summed loss
+    np.testing.assert_allclose(h1.loss, h2.loss, rtol=1e-13)
+    assert np.shape(h1.loss) == (3, 2)
     np.testing.assert_allclose(h1.grad_norm, h2.grad_norm, rtol=1e-12)
 
 

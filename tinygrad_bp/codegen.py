@@ -1,9 +1,11 @@
 """The code of a compiled replay: a recorded step, run on symbolic numbers, as Python source.
 
 ``generate`` runs the recorded graph's forward rules, the engine's own backward walk and the
-update ``p = p - lr * g`` on symbolic numbers (``symbolic``); ``source`` wraps the lines they
-write in a loop over the steps' rows, as plain Python or for numba; ``function`` turns the
-source into a function once per process (numba's machine code is also kept on disk).
+update ``p = p - lr * g`` on symbolic numbers (``symbolic``; on arrays, whose code promises
+rounding only, ``p - (lr * delta) * input`` as the tutorial writes it); ``source`` wraps the
+lines they write in a loop over the steps' rows, as plain Python or for numba; ``function``
+turns the source into a function once per process (numba's machine code is also kept on
+disk).
 """
 
 from __future__ import annotations
@@ -82,29 +84,54 @@ def generate(trace, record: list[Value], numba: bool = False) -> Code:
                 engine.backward(trace.loss, trace.order)
             except (Unsupported, TypeError, ValueError, AttributeError) as error:
                 raise Unsupported(f"the backward walk: {error}") from None
-            updates: list[str] = []
-            grads: list[list[str] | None] = []
             weights = {s.code for names in params for s in flat(names)}
-            for p, names in zip(trace.params, params):
-                if p._grad is None:  # no gradient reached it: SGD leaves it alone
-                    grads.append(None)
-                    continue
-                codes = []
-                for name, g in zip(flat(names), flat(p._grad)):
-                    # a gradient that is a weight itself is read before any weight moves
-                    code = program.emit(g.code, None, Sym).code if g.code in weights else g.code
-                    codes.append(code)
-                    updates.append(f"{name.code} = {name.code} - lr * {code}")
-                grads.append(codes)
+            # a gradient that is a weight itself is read before any weight moves
+            grads: list[list[str] | None] = [
+                None if p._grad is None else  # no gradient reached it: SGD leaves it alone
+                [program.emit(g.code, None, Sym).code if g.code in weights else g.code
+                 for g in flat(p._grad)] for p in trace.params]
+            scaled = (_scaled(program, [c for codes in grads if codes for c in codes], weights)
+                      if not exact else {})
+            updates = [f"{name.code} = {name.code} - {scaled.get(code) or f'lr * {code}'}"
+                       for names, codes in zip(params, grads) if codes
+                       for name, code in zip(flat(names), codes)]
             loss = flat(trace.loss._data)[0].code
             records = [s.code for v in record for s in flat(v._data)]
     finally:
         for node, data, grad in saved:
             node._data, node._grad = data, grad
-    body = program.needed_by([*updates, loss, *records])
+    body = program.needed_by([*updates, *[c for codes in grads if codes for c in codes], loss,
+                              *records])
     return Code(body, [[s.code for s in flat(p)] for p in params], updates, grads,
                  [[s.code for s in flat(x)] for x in inputs], loss, records, exact,
                  [p.label or f"parameter {i}" for i, p in enumerate(trace.params)])
+
+
+def _scaled(program: Program, grads: list[str], weights: set[str]) -> dict[str, str]:
+    """``lr`` times each gradient, for arrays as the tutorial writes it: a gradient ``delta *
+    input`` as ``(lr * delta) * input``, with ``lr * delta`` named once for all of a neuron's
+    weights and its bias (whose gradient is ``delta``): one multiplication a weight fewer, the
+    same to rounding, which is all an array graph's compiled code promises.
+
+    Of a product's two factors the one scaled is a gradient itself (a bias's), else the one
+    more gradients share. Not a product that reads a weight: the updates before its own would
+    have moved it."""
+    products = {}
+    for code in grads:
+        factors = program.expression(code).split(" * ")
+        if len(factors) == 2 and weights.isdisjoint(factors) and " " not in "".join(factors):
+            products[code] = factors
+    gradients, shared = set(grads), Counter(f for pair in products.values() for f in pair)
+    scale = {code: max(pair, key=lambda f: (f in gradients, shared[f]))
+             for code, pair in products.items()}
+
+    def times_lr(code: str) -> str:
+        return program.emit(f"lr * {code}", None, Sym).code
+
+    return {code: times_lr(code) if code in scale.values() or code not in products
+            else " * ".join([times_lr(scale[code]), *(f for f in products[code]
+                                                      if f != scale[code])][:2])
+            for code in grads}
 
 
 def _forward(order: list) -> None:
@@ -161,27 +188,35 @@ def source(code: Code, backend: str) -> str:
     if backend == "python":
         every = [g for names, grads in zip(code.params, code.grads)
                  for g in (grads or ["0.0"] * len(names))]
-        head = ["def sgd_steps(P, rows, lr, epochs, measure):",
+        head = ["def sgd_steps(P, rows, lr, epochs, measure, with_loss=True):",
                 '    """Generated by tinygrad_bp: one SGD step of the recorded graph per row.',
                 "", *_names(code), '    """',
                 *_listed("    (", weights, ",) = P"),
                 "    losses, outputs, measured = [], [], []",
-                "    add_loss, add_output = losses.append, outputs.append",
+                "    add_loss, add_output = losses.append, outputs.extend",
                 "    k, last = -1, epochs * len(rows) - 1",
                 "    for epoch in range(epochs):",
                 *_listed("        for (", columns, ",) in rows:")]
         step, named, fused = _gradients_apart(step, code)
+        step, for_loss = _loss_apart(step, [*named, *code.updates, *fused, *code.records,
+                                            *gradients])
         # a step whose gradients are measured, and the last, whose names outlive the loop (its
         # gradients are read after it), names each gradient; any other step writes each one
         # into its update: the same operations in the same order, with fewer names to store
-        step += ["k += 1", f"add_loss({code.loss})",
+        # (an array graph's updates read lr * delta, not the gradients: one update for both)
+        # the loss, unless the caller has no use for it (its sum of k networks' losses, say)
+        step += ["k += 1", "if with_loss:", *["    " + line for line in for_loss],
+                 f"    add_loss({code.loss})",
                  *_listed("add_output((", code.records, ",))" if code.records else "))"),
                  "if k in measure or k == last:  # its gradients are read: each one named",
                  *["    " + line for line in named],
-                 "    if k in measure:", *_listed("        measured.append((", every, ",))"),
-                 *["    " + line for line in code.updates],
-                 "else:  # the same arithmetic, each gradient written into its update",
-                 *["    " + line for line in fused]]
+                 "    if k in measure:", *_listed("        measured.append((", every, ",))")]
+        if fused == code.updates:
+            step += code.updates
+        else:
+            step += [*["    " + line for line in code.updates],
+                     "else:  # the same arithmetic, each gradient written into its update",
+                     *["    " + line for line in fused]]
         tail = [*_listed("    return ([", weights, "],"), "            losses, outputs,",
                 *_listed("            [", gradients, "], measured)")]
         lines = head + ["            " + line for line in step] + tail
@@ -198,11 +233,11 @@ def source(code: Code, backend: str) -> str:
     step += ["k = epoch * n + r", f"losses[k] = {code.loss}"]
     step += [f"outputs[k, {i}] = {c}" for i, c in enumerate(code.records)]
     at, j, updates = 0, 0, []
+    new = dict(update.split(" = ", 1) for update in code.updates)
     for names, grads in zip(code.params, code.grads):
         for i, name in enumerate(names):
             if grads:
-                updates += [f"P[{at + i}] = {name} - lr * {grads[i]}",
-                            f"grads[{j}] = {grads[i]}"]
+                updates += [f"P[{at + i}] = {new[name]}", f"grads[{j}] = {grads[i]}"]
                 j += 1
         at += len(names)
     # a measured step keeps a copy of grads (one statement, not one per gradient)
@@ -212,21 +247,36 @@ def source(code: Code, backend: str) -> str:
 
 
 def _gradients_apart(body: list[str], code: Code) -> tuple[list[str], list[str], list[str]]:
-    """``body`` less the lines that name a gradient only its update reads; those lines; and
-    the updates with each such gradient's expression written in, in brackets."""
+    """``body`` less the lines that name a gradient only its update reads, or only the
+    gradients' list (an array graph's update reads ``lr * delta`` instead: ``_scaled``);
+    those lines; and the updates with each such gradient's expression written in, in
+    brackets."""
     lines = [line.split(" = ", 1) for line in body]
     read_by = Counter(n for text in [*(expr for _, expr in lines), code.loss, *code.records]
                       for n in _TEMPORARY.findall(text))
     in_updates = Counter(n for line in code.updates for n in _TEMPORARY.findall(line))
     weights = {w for names in code.params for w in names}
-    # not one that reads a weight: the updates before its own would have moved it
+    # not one an update reads and that reads a weight: the updates before would have moved it
     apart = {name: expr for name, expr in lines
-             if not read_by[name] and in_updates[name] == 1
-             and weights.isdisjoint(_NAME.findall(expr))}
+             if not read_by[name] and (in_updates[name] == 0 or (
+                 in_updates[name] == 1 and weights.isdisjoint(_NAME.findall(expr))))}
     fused = [_TEMPORARY.sub(lambda m: f"({apart[m.group()]})" if m.group() in apart
                             else m.group(), update) for update in code.updates]
     return ([f"{name} = {expr}" for name, expr in lines if name not in apart],
             [f"{name} = {expr}" for name, expr in lines if name in apart], fused)
+
+
+def _loss_apart(body: list[str], others: list[str]) -> tuple[list[str], list[str]]:
+    """``body`` less the lines that only the loss needs (none of ``others`` reads them, nor
+    a line they need), and those lines."""
+    wanted, needed = set(_TEMPORARY.findall(" ".join(others))), set()
+    for line in reversed(body):
+        name, expr = line.split(" = ", 1)
+        if name in wanted:
+            needed.add(name)
+            wanted.update(_TEMPORARY.findall(expr))
+    return ([line for line in body if line.split(" = ", 1)[0] in needed],
+            [line for line in body if line.split(" = ", 1)[0] not in needed])
 
 
 _NAME = re.compile(r"\b[A-Za-z_]\w*\b")

@@ -28,9 +28,10 @@ from .value import Value
 
 @dataclass
 class Steps:
-    """What a run of steps gave: each step's loss and each recorded node's data, step first."""
+    """What a run of steps gave: each step's loss (None unless asked for) and each recorded
+    node's data, step first."""
 
-    losses: np.ndarray
+    losses: np.ndarray | None
     outputs: list[np.ndarray]
     gradients: np.ndarray  # (measured steps, every weight): each one's gradient, in order
 
@@ -62,7 +63,7 @@ class Compiled:
                                                                               backend)
 
     def __call__(self, *rows, epochs: int = 1, sync: bool = True,
-                 measure: Sequence[int] = (), same: bool = False) -> Steps:
+                 measure: Sequence[int] = (), same: bool = False, losses: bool = True) -> Steps:
         """Train on ``rows`` (one array per input, step first), ``epochs`` passes over them:
         one SGD step per row, in order.
 
@@ -72,7 +73,9 @@ class Compiled:
         uncompiled loop; without, the other nodes keep what they held. ``measure``: steps
         (counted from 0 over all epochs) whose gradients ``Steps.gradients`` reports.
         ``same=True`` promises the very arrays of the last call, unchanged since: the rows
-        are then not read and checked again (an epoch after an epoch).
+        are then not read and checked again (an epoch after an epoch). ``losses=False``: no
+        step's loss is computed (``Steps.losses`` is None), for a caller that finds the losses
+        from the outputs.
         """
         last = self._last
         if same and last is not None and last[0] == [id(r) for r in rows]:
@@ -85,7 +88,7 @@ class Compiled:
         if wanted and not 0 <= wanted[0] <= wanted[-1] < n * epochs:
             raise ValueError(f"measure: steps are 0 to {n * epochs - 1}, not {wanted}")
         if self._function is None or n * epochs <= 1:
-            return self._replay(arrays, epochs, wanted)
+            return _without_losses(self._replay(arrays, epochs, wanted), losses)
         table = self._table(arrays, same)
         weights = _weights(self.trace.params, self.backend == "numba")
         runs = [(table, epochs)] if not sync else [(table, epochs - 1), (table[:-1], 1)]
@@ -94,9 +97,9 @@ class Compiled:
             steps = len(part) * times
             if steps:
                 here = [k - start for k in wanted if start <= k < start + steps]
-                weights, losses, outputs, grads, measured = self._run(weights, part, times,
-                                                                      here)
-                done.append(self._outputs(losses, outputs, measured))
+                weights, values, outputs, grads, measured = self._run(weights, part, times,
+                                                                      here, losses)
+                done.append(self._outputs(values, outputs, measured))
             start += steps
         _load(self.trace.params, weights)
         if sync:
@@ -105,8 +108,8 @@ class Compiled:
         else:
             _load_gradients(self.trace.params, self._has_grad, grads)
         if len(done) == 1:
-            return done[0]
-        return Steps(np.concatenate([d.losses for d in done]),
+            return _without_losses(done[0], losses)
+        return Steps(np.concatenate([d.losses for d in done]) if losses else None,
                      [np.concatenate(parts) for parts in zip(*[d.outputs for d in done])],
                      np.concatenate([d.gradients for d in done]))
 
@@ -122,8 +125,10 @@ class Compiled:
         self._last = (key, rows, arrays)  # the arrays too: their ids stay theirs
         return rows
 
-    def _run(self, weights: list, rows, epochs: int, measure: list[int]) -> tuple:
-        """The generated function on ``rows``, ``epochs`` times over."""
+    def _run(self, weights: list, rows, epochs: int, measure: list[int],
+             with_loss: bool) -> tuple:
+        """The generated function on ``rows``, ``epochs`` times over (numba's always computes
+        the losses: in machine code they cost next to nothing)."""
         steps, run = len(rows) * epochs, self._function
         assert run is not None  # a replaying Compiled never gets here
         if self.backend == "numba":
@@ -137,13 +142,13 @@ class Compiled:
             laid[:, self._with_grad] = measured
             return vector, losses, outputs, grads, laid
         weights, listed, records, gradients, measured = run(weights, rows, self.lr, epochs,
-                                                            set(measure))
+                                                            set(measure), with_loss)
         # the dtype given: numpy then need not look at every number to find one (twice as quick)
-        return (weights, np.array(listed, dtype=np.float64),
+        return (weights, np.array(listed, dtype=np.float64) if with_loss else None,
                 np.array(records, dtype=np.float64).reshape(steps, -1), gradients,
                 np.array(measured, dtype=np.float64).reshape(len(measure), self._n_weights))
 
-    def _outputs(self, losses: np.ndarray, table: np.ndarray, measured: np.ndarray) -> Steps:
+    def _outputs(self, losses: np.ndarray | None, table: np.ndarray, measured: np.ndarray) -> Steps:
         columns = self._columns
         return Steps(losses, [table[:, a:b].reshape((len(table),) + _shape(v._data))
                               for v, a, b in zip(self.record, columns, columns[1:])], measured)
@@ -209,6 +214,10 @@ def compile_sgd(trace, lr: float, backend: str = "python", record: Sequence[Valu
     except (SyntaxError, RecursionError, MemoryError) as error:  # Python's own limits
         return Compiled(trace, lr, "replay", record, None,
                         f"Python cannot compile the code: {type(error).__name__}: {error}")
+
+
+def _without_losses(steps: Steps, losses: bool) -> Steps:
+    return steps if losses else Steps(None, steps.outputs, steps.gradients)
 
 
 def _check_rows(trace, rows) -> list[np.ndarray]:

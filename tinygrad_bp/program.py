@@ -40,6 +40,14 @@ class Program:
             self._names[expr] = name
         return kind(name, None, lo)
 
+    def expression(self, name: str) -> str:
+        """What the line naming ``name`` computes (``name`` itself if no line names it)."""
+        if _TEMPORARY.fullmatch(name):
+            line = self.lines[int(name[1:]) - 1]
+            if line.startswith(f"{name} = "):
+                return line.split(" = ", 1)[1]
+        return name
+
     def needed_by(self, results: Sequence[str]) -> list[str]:
         """The lines that ``results`` (expressions of temporaries) need, in order.
 

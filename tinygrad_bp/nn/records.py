@@ -27,7 +27,8 @@ class Epoch:
 
     def __init__(self, data: Examples, size: int, groups: list[list[Value]]):
         self.outputs: list[np.ndarray] = []
-        self.values: list[float] = []
+        self.values: list[float] = []  # each step's loss: k networks' come from the outputs
+        self.done = 0  # steps added
         self.models = data.models
         self.groups = groups
         self.steps = steps = -(-data.rows // size)
@@ -42,28 +43,31 @@ class Epoch:
         o = out.data
         # the next step's updates are in place: a view of a parameter would change under us
         self.outputs.append(o.copy() if type(o) is np.ndarray and o.base is not None else o)
-        if len(self.values) % self.every == 0:
+        if self.done % self.every == 0:
             for i, p in enumerate(self.params):
                 g = p._grad
                 if g is not None:
                     self.squares[i] += _squared_norm(g, self.models)
             self.measured += 1
         self.values.append(value)
+        self.done += 1
 
     def sampled(self) -> range:
         """The steps whose gradients are measured, counted from the epoch's first."""
         return range(0, self.steps, self.every)
 
-    def add_steps(self, outputs: np.ndarray, values: np.ndarray, gradients: np.ndarray,
+    def add_steps(self, outputs: np.ndarray, values: np.ndarray | None, gradients: np.ndarray,
                   params: list[Value]) -> None:
-        """Steps a compiled epoch ran: their outputs and losses, step first, and the
-        gradients (one row per step of ``sampled``, every parameter's elements in a row, in
-        the order of ``params``)."""
+        """Steps a compiled epoch ran: their outputs and losses (None for k networks), step
+        first, and the gradients (one row per step of ``sampled``, every parameter's elements
+        in a row, in the order of ``params``)."""
         if self.models is None:
             self.outputs.append(outputs.reshape(-1, outputs.shape[-1]))
         else:  # (steps, k, outputs, size) to the columns add collects, (k, outputs, rows)
             self.outputs.append(np.moveaxis(outputs, 0, 2).reshape(outputs.shape[1:3] + (-1,)))
-        self.values.extend(values.tolist())
+        if values is not None:
+            self.values.extend(values.tolist())
+        self.done += len(outputs)
         if len(gradients):
             at, where = 0, {id(p): i for i, p in enumerate(self.params)}
             for p in params:

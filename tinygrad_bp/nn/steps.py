@@ -120,7 +120,9 @@ class Step:
             if first:
                 x, t = x[first:], t[first:]
             # the same arrays every epoch, unless shuffled: the caller's data, or its float64 copy
-            steps = self.compiled(x, t, sync=last, measure=measure, same=order is None)
+            # k networks' losses come from their outputs (the step's loss is their sum)
+            steps = self.compiled(x, t, sync=last, measure=measure, same=order is None,
+                                  losses=record.models is None)
             record.add_steps(steps.outputs[0], steps.losses, steps.gradients, self.trace.params)
         return True
 
