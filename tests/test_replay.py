@@ -245,6 +245,27 @@ def test_an_array_graphs_updates_scale_each_delta_once_as_the_tutorial_does():
     assert _traced(_neuron_net()).source.count(" - lr * ") == 2 * len(_neuron_net().parameters())
 
 
+def test_an_array_gradient_that_is_a_square_keeps_both_factors():
+    # dL/dw = x * x: scaled by lr it is (lr * x) * x, not lr * x
+    def run(compiled: bool):
+        w = tg.Value(np.linspace(0.1, 0.8, 8))
+        step = tg.trace(lambda x: (w * (x * x)).sum(), inputs=[np.ones(8)])
+        rows = np.linspace(0.5, 1.5, 16).reshape(2, 8)
+        if compiled:
+            step.compile(0.1)(rows, sync=False)
+        else:
+            for r in rows:
+                step.step(r)
+                w.data = w.data - 0.1 * w.grad
+        return w.data
+
+    # the gradient does not depend on w: w - 0.1 * x1 ** 2 - 0.1 * x2 ** 2
+    x1, x2 = np.linspace(0.5, 1.5, 16).reshape(2, 8)
+    expected = np.linspace(0.1, 0.8, 8) - 0.1 * x1 ** 2 - 0.1 * x2 ** 2
+    np.testing.assert_allclose(run(True), expected, rtol=1e-13)
+    np.testing.assert_allclose(run(False), expected, rtol=1e-13)
+
+
 @pytest.mark.parametrize("sync", [True, False])
 def test_compiled_steps_without_their_losses_train_the_same(sync):
     with_losses, without = _layer_net(), _layer_net()

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import engine
 from .ops import base
-from .program import _TEMPORARY, Program, Unsupported, writing
+from .program import _TEMPORARY, Program, Unsupported, needed, writing
 from .symbolic import Sym, flat, symbols
 from .value import Value
 
@@ -128,9 +128,11 @@ def _scaled(program: Program, grads: list[str], weights: set[str]) -> dict[str, 
     def times_lr(code: str) -> str:
         return program.emit(f"lr * {code}", None, Sym).code
 
+    def other(pair: list[str], scaled: str) -> str:
+        return pair[1] if pair[0] == scaled else pair[0]
+
     return {code: times_lr(code) if code in scale.values() or code not in products
-            else " * ".join([times_lr(scale[code]), *(f for f in products[code]
-                                                      if f != scale[code])][:2])
+            else f"{times_lr(scale[code])} * {other(products[code], scale[code])}"
             for code in grads}
 
 
@@ -288,14 +290,9 @@ _SHORT_NAMES = 240  # of 256: the function's arguments and a few names of its ow
 def _loss_apart(body: list[str], others: list[str]) -> tuple[list[str], list[str]]:
     """``body`` less the lines that only the loss needs (none of ``others`` reads them, nor
     a line they need), and those lines."""
-    wanted, needed = set(_TEMPORARY.findall(" ".join(others))), set()
-    for line in reversed(body):
-        name, expr = line.split(" = ", 1)
-        if name in wanted:
-            needed.add(name)
-            wanted.update(_TEMPORARY.findall(expr))
-    return ([line for line in body if line.split(" = ", 1)[0] in needed],
-            [line for line in body if line.split(" = ", 1)[0] not in needed])
+    kept = {name for name, _ in needed(body, others)}
+    return ([line for line in body if line.split(" = ", 1)[0] in kept],
+            [line for line in body if line.split(" = ", 1)[0] not in kept])
 
 
 _NAME = re.compile(r"\b[A-Za-z_]\w*\b")

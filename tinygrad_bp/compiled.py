@@ -148,7 +148,8 @@ class Compiled:
                 np.array(records, dtype=np.float64).reshape(steps, -1), gradients,
                 np.array(measured, dtype=np.float64).reshape(len(measure), self._n_weights))
 
-    def _outputs(self, losses: np.ndarray | None, table: np.ndarray, measured: np.ndarray) -> Steps:
+    def _outputs(self, losses: np.ndarray | None, table: np.ndarray,
+                 measured: np.ndarray) -> Steps:
         columns = self._columns
         return Steps(losses, [table[:, a:b].reshape((len(table),) + _shape(v._data))
                               for v, a, b in zip(self.record, columns, columns[1:])], measured)

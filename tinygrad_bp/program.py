@@ -55,14 +55,7 @@ class Program:
         the engine throws away); a temporary read once is written into its reader, in brackets,
         so Python does the same operations in the same order with fewer names to store.
         """
-        wanted = set(_TEMPORARY.findall(" ".join(results)))
-        kept = []
-        for line in reversed(self.lines):
-            name, expr = line.split(" = ", 1)
-            if name in wanted:
-                kept.append((name, expr))
-                wanted.update(_TEMPORARY.findall(expr))
-        kept.reverse()
+        kept = needed(self.lines, results)
         uses = Counter(n for _, expr in kept for n in _TEMPORARY.findall(expr))
         outside = set(_TEMPORARY.findall(" ".join(results)))
         inline: dict[str, tuple[str, int]] = {}  # expression, and how deep its brackets go
@@ -78,6 +71,20 @@ class Program:
             else:
                 lines.append(f"{name} = {expr}")
         return lines
+
+
+def needed(lines: Sequence[str], results: Sequence[str]) -> list[tuple[str, str]]:
+    """Of ``lines`` (``name = expression``, in order), the ones ``results`` need, directly or
+    through each other, in order, as (name, expression)."""
+    wanted = set(_TEMPORARY.findall(" ".join(results)))
+    kept = []
+    for line in reversed(lines):
+        name, expr = line.split(" = ", 1)
+        if name in wanted:
+            kept.append((name, expr))
+            wanted.update(_TEMPORARY.findall(expr))
+    kept.reverse()
+    return kept
 
 
 _TEMPORARY = re.compile(r"\bt\d+\b")
