@@ -299,8 +299,30 @@ def test_too_big_or_unsupported_graphs_are_replayed_and_say_why():
 def test_compiled_steps_check_their_rows():
     run = _traced(_neuron_net()).compile(0.3)
     with pytest.raises(ValueError, match=r"input 0's rows have shape \(12, 4\); expected "
-                                         r"\(12, 3\)"):
+                                         r"\(steps, 3\)"):
         run(np.zeros((12, 4)), TARGETS)
+    # one step's data without its leading axis, not read as 3 steps of a number each
+    with pytest.raises(ValueError, match=r"input 0 has shape \(3,\), one step's data; they "
+                                         r"take rows \(steps, 3\), steps first \(for one "
+                                         r"step, pass rows\[None\]\)"):
+        run(ROWS[0], TARGETS[0])
+    with pytest.raises(ValueError, match=r"input 1 has rows for 11 steps, input 0 for 12"):
+        run(ROWS, TARGETS[:-1])
+    with pytest.raises(ValueError, match=r"no rows \(input 0 has shape \(0, 3\)\); give at "
+                                         "least one step's"):
+        run(ROWS[:0], TARGETS[:0])
+    rows = ROWS.copy()
+    rows[5, 2] = np.nan
+    before = [np.array(p.data).tolist() for p in run.trace.params]
+    with pytest.raises(ValueError, match=r"input 0\[5\]\[2\] is nan, not a finite number"):
+        run(rows, TARGETS)
+    targets = TARGETS.copy()
+    targets[11, 0] = -np.inf
+    with pytest.raises(ValueError, match=r"input 1\[11\]\[0\] is -inf, not a finite number"):
+        run(ROWS, targets)
+    assert [np.array(p.data).tolist() for p in run.trace.params] == before  # refused first
+    assert isinstance(run, tg.Compiled)  # both public names: the API reference lists them
+    assert isinstance(run(ROWS[:1], TARGETS[:1]), tg.Steps)  # rows[None]'s shape: one step
     with pytest.raises(ValueError, match="lr must be a positive number"):
         _traced(_neuron_net()).compile(0.0)
     with pytest.raises(ValueError, match="backend must be 'python' or 'numba'"):

@@ -31,7 +31,7 @@ _EXPORTS = {  # public name -> the module (relative to this package) that define
     "EpsSweep": "verify", "GraphCheck": "verify", "TaylorReport": "verify",
     "check_graph": "verify", "eps_sweep": "verify", "taylor_test": "verify",
     "Value": "value", "apply": "value", "stack": "value", "zero_grad": "value",
-    "Trace": "replay", "trace": "replay",
+    "Trace": "replay", "trace": "replay", "Compiled": "compiled", "Steps": "compiled",
     "Figure": "viz", "RenderError": "viz", "backward_steps": "viz", "draw_graph": "viz",
     "draw_network": "viz", "explain_backward": "viz", "save_backward_frames": "viz",
     "Dataset": "data", "accuracy": "data", "confusion_matrix": "data", "kfold_indices": "data",
@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
                        load_digits, load_wheat_seeds, minmax, normalize, train_test_split)
     from .engine import no_grad
     from .errors import DataError, GradcheckError, TinygradBPError
+    from .compiled import Compiled, Steps
     from .checks import check_grads, gradcheck, gradgradcheck, numerical_gradient
     from .derivatives import grad, hessian, jacobian
     from .nn import losses, optim

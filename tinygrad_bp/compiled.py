@@ -22,26 +22,51 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codegen import Code, cost, function, generate, source
+from .operands import first_non_finite
 from .program import Unsupported
 from .value import Value
 
 
 @dataclass
 class Steps:
-    """What a run of steps gave: each step's loss (None unless asked for) and each recorded
-    node's data, step first."""
+    """What a run of compiled steps gave (``Compiled.__call__``'s result).
+
+    - ``losses``: each step's loss, an array of one number a step (None when called with
+      ``losses=False``);
+    - ``outputs``: for each recorded node (``record``, the trace's ``outputs`` by default) an
+      array of its data at every step, step first: shape ``(steps, *node.shape)``;
+    - ``gradients``: one row per step asked for with ``measure``, every parameter's gradient
+      at that step, the parameters' elements one after another in ``Trace.params``' order.
+    """
 
     losses: np.ndarray | None
     outputs: list[np.ndarray]
-    gradients: np.ndarray  # (measured steps, every weight): each one's gradient, in order
+    gradients: np.ndarray
 
 
 class Compiled:
-    """SGD on a recorded graph over many steps: ``compiled(*rows)``; see ``compile_sgd``.
+    """SGD on a recorded graph over many steps (made by ``Trace.compile``).
 
-    ``backend`` is "python", "numba", or "replay" (no code: ``Trace.step`` per row, because of
-    ``reason``). ``exact``: the weights are the uncompiled engine's to the last bit. ``source``:
-    the generated code.
+    ``steps = compiled(*rows, epochs=1, sync=True, measure=(), same=False, losses=True)``
+    trains on ``rows``, one array per input of the trace, steps first (shape
+    ``(steps, *input.shape)``; ``rows[None]`` for a single step): one SGD step per row, in
+    order, ``epochs`` passes over them, and returns a ``Steps``. Afterwards the parameters hold
+    the trained weights (arrays updated in place) and the last step's gradients.
+
+    - ``sync``: the last step runs through the engine, so every node of the graph holds its
+      data and gradient, as after an uncompiled loop; with False the other nodes keep what
+      they held.
+    - ``measure``: steps (counted from 0 over all epochs) whose gradients ``Steps.gradients``
+      reports.
+    - ``same=True`` promises the very arrays of the last call, unchanged since: they are not
+      read and checked again (an epoch after an epoch).
+    - ``losses=False``: no step's loss is computed (``Steps.losses`` is None), for a caller
+      that finds the losses from the outputs.
+
+    Rows that are empty, of another shape than recorded, or not finite are a ValueError
+    naming the input. Attributes: ``backend`` ("python", "numba", or "replay": no code,
+    ``Trace.step`` per row, because of ``reason``); ``exact`` (the weights are the uncompiled
+    engine's to the last bit); ``source`` (the generated code); ``lr``; ``trace``.
     """
 
     def __init__(self, trace, lr: float, backend: str, record: list[Value], code: Code | None,
@@ -64,19 +89,7 @@ class Compiled:
 
     def __call__(self, *rows, epochs: int = 1, sync: bool = True,
                  measure: Sequence[int] = (), same: bool = False, losses: bool = True) -> Steps:
-        """Train on ``rows`` (one array per input, step first), ``epochs`` passes over them:
-        one SGD step per row, in order.
-
-        Afterwards the parameters hold the trained weights (arrays updated in place) and the
-        last step's gradients. With ``sync`` (the default) that last step runs through the
-        engine, so every node of the graph holds its data and gradient too, as after an
-        uncompiled loop; without, the other nodes keep what they held. ``measure``: steps
-        (counted from 0 over all epochs) whose gradients ``Steps.gradients`` reports.
-        ``same=True`` promises the very arrays of the last call, unchanged since: the rows
-        are then not read and checked again (an epoch after an epoch). ``losses=False``: no
-        step's loss is computed (``Steps.losses`` is None), for a caller that finds the losses
-        from the outputs.
-        """
+        """Train on ``rows``, ``epochs`` passes of one SGD step per row: see ``Compiled``."""
         last = self._last
         if same and last is not None and last[0] == [id(r) for r in rows]:
             arrays = list(rows)  # checked by the last call, and unchanged since
@@ -183,14 +196,8 @@ class Compiled:
 
 def compile_sgd(trace, lr: float, backend: str = "python", record: Sequence[Value] = (),
                 max_ops: int = 20_000) -> Compiled:
-    """``trace``'s SGD training as one function (``Trace.compile``'s work).
-
-    ``backend``: "python" (generated Python, no dependency) or "numba" (the same code as
-    machine code; ``pip install 'tinygrad_bp[fast]'``). ``record``: nodes whose data each step
-    reports in ``Steps.outputs``. A graph of more than about ``max_ops`` scalar operations per
-    step, or with an op that has no symbolic form, gives a ``Compiled`` that replays instead,
-    its ``reason`` saying why.
-    """
+    """``trace``'s SGD training as one function: ``Trace.compile``'s work (see there for the
+    arguments)."""
     if backend not in ("python", "numba"):
         raise ValueError(f"compile: backend must be 'python' or 'numba', not {backend!r}")
     if not isinstance(lr, (int, float)) or not lr > 0:
@@ -222,15 +229,31 @@ def _without_losses(steps: Steps, losses: bool) -> Steps:
 
 
 def _check_rows(trace, rows) -> list[np.ndarray]:
+    """The rows as float64 arrays, steps first, or an error naming the input at fault."""
     if len(rows) != len(trace.inputs):
         raise TypeError(f"the compiled steps take {len(trace.inputs)} inputs' rows, "
                         f"got {len(rows)}")
     arrays = [np.asarray(r, dtype=np.float64) for r in rows]
     for i, (r, shape) in enumerate(zip(arrays, trace.shapes)):
-        if r.shape[1:] != shape or len(r) != len(arrays[0]):
+        steps = f"({', '.join(['steps', *map(str, shape)])})"
+        if r.shape == shape:
+            raise ValueError(f"the compiled steps: input {i} has shape {r.shape}, one step's "
+                             f"data; they take rows {steps}, steps first (for one step, "
+                             "pass rows[None])")
+        if r.shape[1:] != shape:
             raise ValueError(f"the compiled steps: input {i}'s rows have shape {r.shape}; "
-                             f"expected ({len(arrays[0])}, {', '.join(map(str, shape))}) "
-                             "(steps first, then the shape the graph was recorded for)")
+                             f"expected {steps} (steps first, then the shape the graph was "
+                             "recorded for)")
+        if len(r) != len(arrays[0]):
+            raise ValueError(f"the compiled steps: input {i} has rows for {len(r)} steps, "
+                             f"input 0 for {len(arrays[0])}: give each input one row a step")
+        if not len(r):
+            raise ValueError(f"the compiled steps: no rows (input {i} has shape {r.shape}); "
+                             "give at least one step's")
+        bad = first_non_finite(r)
+        if bad is not None:
+            raise ValueError(f"the compiled steps: input {i}{bad[0]} is {bad[1]}, not a finite "
+                             "number")
     return arrays
 
 

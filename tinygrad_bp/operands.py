@@ -38,6 +38,20 @@ def as_data(x, what: str = "Value()"):
     )
 
 
+def first_non_finite(array: np.ndarray) -> tuple[str, float] | None:
+    """Where a float64 ``array`` first holds inf or nan, as ``("[i][j]", value)``; None if
+    every number is finite.
+
+    A finite sum first: one pass and no mask (only a sum that is not finite, too large for
+    floats or with an inf or nan in it, looks at each number)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(array, axis=None)
+    if np.isfinite(total) or np.isfinite(array).all():
+        return None
+    at = tuple(np.argwhere(~np.isfinite(array))[0])
+    return "".join(f"[{i}]" for i in at), float(array[at])
+
+
 def short(x) -> str:
     text = repr(x)
     return text if len(text) <= 60 else text[:57] + "..."

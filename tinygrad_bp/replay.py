@@ -186,9 +186,13 @@ class Trace:
     def compile(self, lr: float, backend: str = "python", record: Sequence[Value] | None = None,
                 max_ops: int = 20_000):
         """The SGD training of this graph, ``p -= lr * dloss/dp`` after every step, as one
-        function over many steps' data: see ``compiled.compile_sgd`` (``record`` defaults to
-        ``outputs``). Graphs too big to unroll, or with an op that has no symbolic form, get
-        a replaying function instead, whose ``reason`` says why."""
+        function over many steps' data: a ``Compiled``, called on the steps' rows.
+
+        ``backend``: "python" (generated Python, no dependency) or "numba" (the same code as
+        machine code; ``pip install 'tinygrad_bp[fast]'``). ``record``: the nodes whose data
+        every step reports in ``Steps.outputs`` (``outputs`` by default). A graph of more than
+        about ``max_ops`` scalar operations a step, or with an op that has no symbolic form,
+        gives a ``Compiled`` that replays instead, whose ``reason`` says why."""
         from .compiled import compile_sgd  # here: compiling is the rarer use
 
         return compile_sgd(self, lr, backend, self.outputs if record is None else record,
