@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import warnings
 
 import numpy as np
 import pytest
@@ -160,3 +161,35 @@ def test_a_callback_that_changes_the_inputs_changes_nothing_of_the_training(comp
     changed = X.copy()
     assert run(changed, [lambda epoch, history: changed.__imul__(0.5)]) == untouched
     assert changed[1, 1] == X[1, 1] / 8  # the callback did halve them, three times
+
+
+@pytest.mark.parametrize("compile", [False, "auto"])
+def test_a_training_that_diverges_warns_once_naming_the_epoch(compile):
+    # w <- w - lr * x * (w x - y) with lr * x^2 = 16 multiplies the error by -15 a step: the
+    # loss overflows to inf near epoch 70 (two steps an epoch); one warning, not numpy's many
+    x, y = np.array([[3.0], [4.0]]), np.array([1.0, 2.0])
+    net = nn.MLP(1, [1], output_activation="linear", rng=np.random.default_rng(0))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = nn.train(net, x, y, lr=1.0, epochs=100, compile=compile, validation=(x, y))
+    first = next(i for i, loss in enumerate(history.loss) if not np.isfinite(loss))
+    assert 50 < first < 90 and np.isfinite(history.loss[first - 1])
+    assert [str(w.message) for w in caught] == [
+        f"nn.train: the loss is inf after epoch {first} (SGD(2 parameters, lr=1.0, "
+        "momentum=0.0)): training diverged, and the numbers after it are inf or nan; a "
+        "smaller lr may help"]
+    assert caught[0].category is RuntimeWarning and caught[0].filename == __file__
+
+
+def test_k_networks_name_the_one_that_diverges():
+    x, y = np.array([[3.0], [4.0]]), np.array([1.0, 2.0])
+    net = nn.MLP(1, [1], output_activation="linear", models=2, rng=np.random.default_rng(0))
+    with pytest.warns(RuntimeWarning, match=r"the loss of network 1 is inf after epoch \d+ "):
+        history = nn.train(net, np.stack([x * 0.01, x]), np.stack([y, y]), lr=1.0, epochs=100)
+    assert np.isfinite(history.loss[-1][0]) and history.loss[-1][1] == np.inf
+
+
+def test_a_training_that_does_not_diverge_gives_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nn.train(model(), X, Y, epochs=3, lr=0.5)

@@ -14,6 +14,7 @@ SGD a small network's whole epoch runs as one generated function (``Trace.compil
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -70,6 +71,9 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
       arrays to rounding (numpy adds a matrix product's terms in its own order).
       ``history.settings["step"]`` says how the steps ran.
 
+    An epoch whose loss is inf or nan (the training diverged: too large an ``lr``, usually)
+    gives one ``RuntimeWarning`` naming it; the training runs on, as PyTorch's would.
+
     A model with ``models=k`` (``MLP(..., models=k)``, k networks side by side) takes
     ``inputs`` of shape ``(k, rows, features)`` and ``targets`` ``(k, rows)`` or
     ``(k, rows, outputs)``: step t feeds row t of each network's rows to that network. It
@@ -115,12 +119,19 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     if 0 in at:
         history.snapshots.append(records.snapshot(model, loss, data, params, 0))
     bar = _bar(epochs) if progress else None
+    finite = True  # until the loss is not: then a warning, once
     try:
         for epoch in range(epochs):
-            _epoch(step, data, permutation, size, groups, history,
-                   last=epoch == epochs - 1 or bool(callbacks))
-            if val is not None:
-                records.evaluate(model, loss, val, size, history)
+            # numpy's overflow warnings from the records would repeat what _diverged says once
+            with np.errstate(over="ignore", invalid="ignore"):
+                _epoch(step, data, permutation, size, groups, history,
+                       last=epoch == epochs - 1 or bool(callbacks))
+                if val is not None:
+                    records.evaluate(model, loss, val, size, history)
+            if finite and not np.isfinite(history.loss[-1]).all():
+                finite = False
+                warnings.warn(_diverged(history.loss[-1], epoch, optimizer), RuntimeWarning,
+                              stacklevel=2)
             history.epochs = epoch + 1
             if epoch + 1 in at:
                 history.snapshots.append(records.snapshot(model, loss, data, params, epoch + 1))
@@ -151,6 +162,15 @@ def _epoch(step: steps.Step, data: Examples, permutation, size: int,
             step(x, data.expected[rows] if step.one_hot else t, record,
                  keep_grads=start == final)
     record.finish(history, data, order, size)
+
+
+def _diverged(loss, epoch: int, optimizer: Optimizer) -> str:
+    """The warning for an epoch whose loss is inf or nan (for k networks: the first such)."""
+    values = np.atleast_1d(loss)
+    k = int(np.flatnonzero(~np.isfinite(values))[0])
+    which = "" if np.ndim(loss) == 0 else f" of network {k}"
+    return (f"nn.train: the loss{which} is {values[k]} after epoch {epoch} ({optimizer!r}): "
+            "training diverged, and the numbers after it are inf or nan; a smaller lr may help")
 
 
 def _bar(epochs: int):
