@@ -193,3 +193,26 @@ def test_a_training_that_does_not_diverge_gives_no_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nn.train(model(), X, Y, epochs=3, lr=0.5)
+
+
+@pytest.mark.parametrize("loss, output, wanted, reads", [
+    (nn.losses.cross_entropy_with_logits, "relu", "linear", "scores (logits)"),
+    (nn.losses.binary_cross_entropy_with_logits, "sigmoid", "linear", "scores (logits)"),
+    (nn.losses.cross_entropy, "sigmoid", "softmax",
+     "probabilities that add up to 1 in each row"),
+])
+def test_a_loss_fed_by_an_output_layer_it_does_not_expect_warns(loss, output, wanted, reads):
+    # MLP's output layer takes the hidden activation unless told: relu logits are a slip
+    rows, labels = np.random.default_rng(0).random((6, 2)), np.array([0, 1, 1, 0, 1, 0])
+    targets = labels if loss is not nn.losses.binary_cross_entropy_with_logits \
+        else labels[:, None].astype(float)
+    width = 1 if loss is nn.losses.binary_cross_entropy_with_logits else 2
+    with pytest.warns(UserWarning, match="reads") as caught:
+        nn.train(nn.MLP(2, [3, width], activation=output), rows, targets, loss=loss, epochs=1)
+    assert [str(w.message) for w in caught] == [
+        f"nn.train: {loss.__name__} reads {reads}, but the model's output layer applies "
+        f"{output}; build it with output_activation={wanted!r}"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nn.train(nn.MLP(2, [3, width], activation=output, output_activation=wanted), rows,
+                 targets, loss=loss, epochs=1)

@@ -33,6 +33,29 @@ def check_loss(value) -> None:
                          "Value has no graph), so there is nothing to train")
 
 
+_WANTED_OUTPUTS = {  # what each loss of nn.losses reads: the output layer that makes it
+    "cross_entropy_with_logits": ("linear", "scores (logits)"),
+    "binary_cross_entropy_with_logits": ("linear", "scores (logits)"),
+    "cross_entropy": ("softmax", "probabilities that add up to 1 in each row"),
+}
+
+
+def output_mismatch(model, loss) -> str | None:
+    """The warning for a loss of ``nn.losses`` fed by an output layer it does not expect (a
+    relu under a loss that applies the softmax itself, say): legal, and nearly always a
+    slip, since ``MLP``'s output layer takes the hidden layers' activation unless told."""
+    wanted = _WANTED_OUTPUTS.get(getattr(loss, "__name__", ""))
+    layers = getattr(model, "layers", None)
+    if wanted is None or getattr(loss, "__module__", None) != "tinygrad_bp.nn.losses" \
+            or not layers or not isinstance(getattr(layers[-1], "activation", None), str):
+        return None
+    activation, reads = wanted
+    if layers[-1].activation == activation:
+        return None
+    return (f"nn.train: {loss.__name__} reads {reads}, but the model's output layer applies "
+            f"{layers[-1].activation}; build it with output_activation={activation!r}")
+
+
 def count(name: str, n, least: int) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < least:
         what = "a positive whole number" if least == 1 else "a whole number >= 0"

@@ -43,7 +43,9 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
       indices reach it as one-hot rows, or as indices for ``cross_entropy`` and
       ``cross_entropy_with_logits``. The default *sums* over a batch's rows, as the tutorial's
       error does, so its steps grow with ``batch_size``; ``mean_squared_error`` and the
-      cross-entropies average over rows.
+      cross-entropies average over rows. A cross-entropy whose model's output layer makes
+      what it does not read (``cross_entropy_with_logits`` after a relu output, say: ``MLP``'s
+      output layer takes the hidden activation unless told) gives a ``UserWarning``.
     - ``optimizer``: ``optim.SGD(model.parameters(), lr)`` unless given (then ``lr`` is unused).
     - ``batch_size``: 1 is the tutorial's online training (one update per row, each row given
       to the model as a 1-d row), None one full batch per epoch, k minibatches of k rows (the
@@ -84,6 +86,9 @@ def train(model: Module, inputs, targets, *, loss: Callable = half_squared_error
     if not callable(loss):
         raise TypeError(f"nn.train: loss must be a function loss(output, target), "
                         f"not {type(loss).__name__}")
+    mismatch = arguments.output_mismatch(model, loss)
+    if mismatch:
+        warnings.warn(mismatch, UserWarning, stacklevel=2)
     epochs = arguments.count("epochs", epochs, 1)
     batch_size = None if batch_size is None else arguments.count("batch_size", batch_size, 1)
     snapshots = arguments.count("snapshots", snapshots, 0)
