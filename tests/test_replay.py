@@ -282,18 +282,50 @@ def test_too_big_or_unsupported_graphs_are_replayed_and_say_why():
     net = _layer_net()
     big = _traced(net).compile(0.3, max_ops=50)
     assert big.backend == "replay" and "more than max_ops=50" in big.reason
+    # the log-softmax's largest logit: numpy's maximum reads symbolic comparisons as bools
     random.seed(3)
-    relu = nn.MLP(3, [4, 2], activation="relu")
-    step = tg.trace(lambda x, e: half_squared_error(relu(x), e), inputs=[ROWS[0], TARGETS[0]])
+    logits = nn.MLP(3, [4, 2], activation="relu", output_activation="linear")
+    step = tg.trace(lambda x, e: nn.losses.cross_entropy_with_logits(logits(x), e),
+                    inputs=[ROWS[0], TARGETS[0]])
     run = step.compile(0.3)
-    assert run.backend == "replay" and "op 'relu'" in run.reason
-    assert step.source.startswith("# not compiled: op 'relu'")
+    assert run.backend == "replay" and "op 'cross_entropy_with_logits'" in run.reason
+    assert step.source.startswith("# not compiled: op 'cross_entropy_with_logits'")
     # replaying still trains exactly as the engine does
     random.seed(3)
-    plain = nn.MLP(3, [4, 2], activation="relu")
-    expected = _engine_sgd(plain, ROWS, TARGETS, 0.3)
+    plain = nn.MLP(3, [4, 2], activation="relu", output_activation="linear")
+    expected = []
+    for x, e in zip(ROWS, TARGETS):
+        plain.zero_grad()
+        loss = nn.losses.cross_entropy_with_logits(plain(x), e)
+        loss.backward()
+        expected.append(loss.item())
+        for p in plain.parameters():
+            p.data = p.data - 0.3 * p.grad
     assert run(ROWS, TARGETS).losses.tolist() == expected
-    assert _weights(relu) == _weights(plain)
+    assert _weights(logits) == _weights(plain)
+
+
+@pytest.mark.parametrize("granularity", ["layer", "neuron"])
+def test_a_relu_network_compiles_and_trains_as_the_engine_does(granularity):
+    # relu's comparisons on symbolic arrays are conditions the generated code computes
+    rows = ROWS - 0.5
+    nets = []
+    for _ in range(2):
+        random.seed(3)
+        nets.append(nn.MLP(3, [4, 2], activation="relu", granularity=granularity))
+    compiled, plain = nets
+    expected = _engine_sgd(plain, rows, TARGETS, 0.3, epochs=3)
+    run = _traced(compiled).compile(0.3)
+    assert (run.backend, run.exact) == ("python", granularity == "neuron")
+    # relu as a condition, as chapter 13 shows it: (0.0 if (t21 < 0.0) else t21)
+    assert len(re.findall(r"= \(0\.0 if \((t\d+) < 0\.0\) else \1\)\n", run.source)) == 6
+    losses = run(rows, TARGETS, epochs=3).losses.tolist()
+    if granularity == "neuron":  # scalars: the engine's own operations, to the bit
+        assert losses == expected and _weights(compiled) == _weights(plain)
+    else:  # arrays: numpy's matrix products add in their own order
+        np.testing.assert_allclose(losses, expected, rtol=1e-13, atol=0)
+        for got, want in zip(_weights(compiled), _weights(plain)):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 
 
 def test_compiled_steps_check_their_rows():

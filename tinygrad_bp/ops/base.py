@@ -192,6 +192,21 @@ def sqrt(a):
     return np.sqrt(a)
 
 
+def _comparison(ufunc):
+    def compare(a, b):
+        # numpy reads an object array's comparisons as bools; symbolic numbers (codegen's)
+        # answer with conditions the generated code computes, which it keeps as objects
+        if type(a) is np.ndarray and a.dtype == object:
+            return ufunc(a, b, dtype=object)
+        return ufunc(a, b)
+    compare.__name__ = compare.__qualname__ = ufunc.__name__
+    compare.__doc__ = f"``np.{ufunc.__name__}(a, b)`` on data, symbolic numbers too."
+    return compare
+
+
+less, less_equal = _comparison(np.less), _comparison(np.less_equal)
+
+
 def where(condition, a, b):
     """``a`` where ``condition`` holds, else ``b``; the condition (from data) gets no gradient.
 
@@ -201,12 +216,18 @@ def where(condition, a, b):
         chosen, other = (a, b) if condition else (b, a)
         if is_data(other) and shape_of(other) in ((), shape_of(chosen)):
             return chosen
+    if type(condition) is np.ndarray and condition.dtype == object:
+        # symbolic conditions (codegen's): numpy's where would ask each one for a bool
+        return _each_where(condition, a, b)
     if is_data(a) and is_data(b):
         return _select(condition, a, b)
     if is_data(a):
         return b.where(np.logical_not(condition), a)
     return a.where(condition, b)
 
+
+
+_each_where = np.frompyfunc(where, 3, 1)  # where, one element at a time
 
 
 # np.where branches on each element: on a mask with no pattern, such as relu's over a layer,

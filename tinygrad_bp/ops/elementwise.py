@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from .base import Op, data_of, div, exp, log, passes_g, power, power_number, where
+from .base import (Op, data_of, div, exp, less, less_equal, log, passes_g, power,
+                   power_number, where)
 
 
 class Add(Op):
@@ -212,20 +213,21 @@ class Relu(Op):
         # a < 0 picks 0, as PyTorch does: relu(nan) is nan and relu(-0.0) is -0.0
         if type(a) is float:
             return 0.0 if a < 0.0 else a
-        if type(a) is np.ndarray:  # numpy's maximum is many times quicker than where, but
-            y = np.maximum(a, 0.0)  # gives +0.0 for -0.0: the zeros get their own signs back
+        if type(a) is np.ndarray and a.dtype == np.float64:  # numpy's maximum is many times
+            y = np.maximum(a, 0.0)  # quicker than where, but gives +0.0 for -0.0: the zeros
+            # get their own signs back (symbolic numbers, codegen's, take where below)
             zeros = a == 0.0
             if zeros.any():
                 np.copyto(y, a, where=zeros)
             return y
-        return np.where(a < 0.0, 0.0, a)
+        return where(less(a, 0.0), 0.0, a)
 
     @staticmethod
     def da(g, y, a):
         # masked, not multiplied: an infinite g where a <= 0 gives 0, not inf * 0 = nan
         if type(y) is float:
             return 0.0 if y <= 0.0 else g
-        return where(data_of(y) <= 0.0, 0.0, g)
+        return where(less_equal(data_of(y), 0.0), 0.0, g)
 
 
 class Where(Op):
