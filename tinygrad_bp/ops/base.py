@@ -204,7 +204,8 @@ def _comparison(ufunc):
     return compare
 
 
-less, less_equal = _comparison(np.less), _comparison(np.less_equal)
+less, less_equal, greater = (_comparison(np.less), _comparison(np.less_equal),
+                             _comparison(np.greater))
 
 
 def where(condition, a, b):
@@ -322,7 +323,13 @@ def largest(a, axis):
     and log-softmax do not move when every input moves by the same amount), so, like
     ``positive``, it carries no gradient.
     """
-    return np.maximum.reduce(data_of(a), axis=axis, keepdims=True)  # np.max's wrapper costs more
+    a = data_of(a)
+    if type(a) is np.ndarray and a.dtype == object:  # symbolic (codegen's): numpy's own
+        return _maximum_each.reduce(a, axis=axis, keepdims=True)  # would read them as bools
+    return np.maximum.reduce(a, axis=axis, keepdims=True)  # np.max's wrapper costs more
+
+
+_maximum_each = np.frompyfunc(np.maximum, 2, 1)  # np.maximum, one pair of elements at a time
 
 
 def total(a, axis):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Op, div, exp, largest, log, positive, total
+from .base import Op, div, exp, greater, largest, log, positive, total, where
 from .elementwise import Sigmoid
 
 BCE_LOG_FLOOR = -100.0
@@ -63,7 +63,7 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(a, axis):
         # the ufuncs' own reductions: the array methods' Python wrappers cost as much again
-        shifted = a - np.maximum.reduce(a, axis=axis, keepdims=True)  # inf - inf: nan, as torch
+        shifted = a - largest(a, axis)  # inf - inf: nan, as torch
         return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
 
     @staticmethod
@@ -116,9 +116,12 @@ class CrossEntropyWithLogits(Op):
         n = 1.0 if a.ndim == 1 else float(a.shape[0])
         terms = b * LogSoftmax.forward(a, -1)
         loss = _minus_mean_of_rows(terms, n)
-        if loss != loss:  # nan: maybe from 0 * log 0 (b = 0 where a is -inf), which counts as 0
-            loss = _minus_mean_of_rows(np.where(b > 0.0, terms, 0.0), n)
-        return loss
+        # nan: maybe from 0 * log 0 (b = 0 where a is -inf), which counts as 0
+        if type(loss) is float:
+            return _minus_mean_of_rows(np.where(b > 0.0, terms, 0.0), n) if loss != loss else loss
+        # symbolic numbers (codegen's): the generated code decides, as this line does
+        return where(loss != loss, _minus_mean_of_rows(where(greater(b, 0.0), terms, 0.0), n),
+                     loss)
 
     @staticmethod
     def backward(g, y, a, b):
@@ -131,7 +134,9 @@ class CrossEntropyWithLogits(Op):
 
 def _minus_mean_of_rows(terms: np.ndarray, n: float) -> float:
     """``-sum(terms) / n``, each row's terms added first, then the rows."""
-    return -float(np.add.reduce(np.add.reduce(terms, axis=-1), axis=None)) / n
+    rows = np.add.reduce(terms, axis=-1)
+    total = np.add.reduce(rows, axis=None) if np.ndim(rows) else rows  # one row: its sum
+    return -(float(total) if isinstance(total, np.floating) else total) / n
 
 
 class BinaryCrossEntropy(Op):
