@@ -9,6 +9,10 @@ Workloads (issue 13's table), each side checked to compute the same thing before
   weight its own scalar Value) against the tutorial's ``train_network``: same per-epoch trace.
 - ``minibatch``: an MLP 784-256-10 (relu, logits, cross-entropy from logits, SGD, batch 128,
   float64) through ``nn.train`` against the same step written by hand in NumPy: same weights.
+- ``relu``: ``nn.train(MLP(7, [5, 3], activation="relu", output_activation="linear"), ...,
+  loss=cross_entropy_with_logits, batch_size=1)`` on the seeds rows, compiled (the default)
+  against the same with ``compile=False`` (each step replayed with numpy, as relu networks
+  ran before they compiled): same weights, to rounding.
 - ``build``: ``MLP(784, [256, 10])`` construction time (no reference; the target is 50 ms).
 
 Repeats interleave the sides (A B B A ...), so each repeat runs a side next to its reference;
@@ -76,6 +80,26 @@ def online_public_api(epochs: int) -> list[float]:
         predicted = np.argmax(model(np.array([r[:-1] for r in fold])).data, axis=1)
         scores.append(accuracy([r[-1] for r in fold], list(predicted)))
     return scores
+
+
+def _relu_online(epochs: int, compile) -> list[np.ndarray]:
+    """A relu network under cross-entropy from logits, trained row by row on the seeds rows."""
+    from tinygrad_bp import losses, nn
+
+    rows = np.array([r for fold in _seeds_folds() for r in fold])
+    model = nn.MLP(7, [5, 3], activation="relu", output_activation="linear",
+                   rng=np.random.default_rng(0))
+    nn.train(model, rows[:, :-1], rows[:, -1], loss=losses.cross_entropy_with_logits, lr=0.05,
+             epochs=epochs, batch_size=1, compile=compile)
+    return [p.data for p in model.parameters()]
+
+
+def relu_compiled(epochs: int) -> list[np.ndarray]:
+    return _relu_online(epochs, "auto")
+
+
+def relu_replayed(epochs: int) -> list[np.ndarray]:
+    return _relu_online(epochs, False)
 
 
 def scalar_reference(epochs: int) -> list[float]:
@@ -217,6 +241,7 @@ WORKLOADS: dict[str, tuple[Callable, Callable | None, str]] = {
     "online": (online_public_api, online_reference, "tutorial's code"),
     "scalar": (scalar_tutorial, scalar_reference, "tutorial's code"),
     "minibatch": (minibatch_public_api, minibatch_numpy, "handwritten NumPy"),
+    "relu": (relu_compiled, relu_replayed, "nn.train, compile=False"),
     "build": (build_mlp, None, "-"),
 }
 OTHERS: dict[str, dict[str, tuple[Callable, str]]] = {  # more sides, when their library is here
@@ -266,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, {args.epochs} epochs "
-          f"(online, scalar; minibatch runs {max(1, args.epochs // 10)}), "
+          f"(online, scalar, relu; minibatch runs {max(1, args.epochs // 10)}), "
           f"{args.repeats} repeats, medians (of times, and of each repeat's ratio)\n")
     print("| workload | side | median (s) | median ratio to the reference | same result |")
     print("|---|---|---:|---:|---|")
