@@ -216,3 +216,13 @@ def test_a_loss_fed_by_an_output_layer_it_does_not_expect_warns(loss, output, wa
         warnings.simplefilter("error")
         nn.train(nn.MLP(2, [3, width], activation=output, output_activation=wanted), rows,
                  targets, loss=loss, epochs=1)
+
+
+@pytest.mark.parametrize("shape, empty", [((0, 2), "rows"), ((10, 0), "features")])
+def test_inputs_with_no_rows_or_no_features_say_so(shape, empty):
+    with pytest.raises(ValueError, match=rf"^nn.train: inputs has no {empty} \(shape "
+                                         rf"\({shape[0]}, {shape[1]}\)\): give at least one "
+                                         "row of at least one feature$"):
+        nn.train(model(), np.zeros(shape), np.zeros(shape[0]), epochs=1)
+    with pytest.raises(ValueError, match=r"validation inputs has no rows \(shape \(0, 2\)\)"):
+        nn.train(model(), X, Y, epochs=1, validation=(np.zeros((0, 2)), np.zeros(0)))

@@ -68,6 +68,10 @@ def examples(model, inputs, targets, loss, what: str = "", copy: bool = False) -
     models = getattr(model, "models", None)
     x = _numbers(inputs, names[0], copy)
     ndim = 2 if models is None else 3
+    if x.ndim == ndim and 0 in x.shape[-2:]:
+        empty = "rows" if x.shape[-2] == 0 else "features"
+        raise ValueError(f"nn.train: {names[0]} has no {empty} (shape {x.shape}): give at "
+                         f"least one row of at least one feature")
     if x.ndim != ndim or 0 in x.shape:
         form = "(rows, features)" if models is None else f"({models}, rows, features)"
         raise ValueError(f"nn.train: {names[0]} must be {form}, one row of features per "
