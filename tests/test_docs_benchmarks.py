@@ -191,3 +191,13 @@ def test_the_lists_of_runs_agree_with_their_ranges_and_medians():
     assert len(paired) == 10 and (f"{min(paired):.2f}", f"{max(paired):.2f}") == day
     table = re.search(r"^\| minibatch \| tinygrad_bp \| [\d.]+ \| ([\d.]+) \|", text, re.M)
     assert float(table.group(1)) in paired
+
+
+def test_relu_ratio_is_the_quotient_of_its_times():
+    text = SECTIONS["Every training path"]
+    ours, theirs, ratio = re.search(r"took ([\d.]+) s for 10 epochs against ([\d.]+) s with\n"
+                                    r"`compile=False`, a ratio of ([\d.]+)", text).groups()
+    assert abs(float(ours) / float(theirs) - float(ratio)) <= 0.005
+    assert "relu" in subprocess.run([sys.executable, str(ROOT / "benchmarks/bench_training.py"),
+                                     "--help"], capture_output=True, text=True,
+                                    check=True).stdout
