@@ -19,6 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from ..engine import no_grad
+from ..operands import first_non_finite
 from ..value import Value
 from . import losses
 
@@ -122,14 +123,9 @@ def _numbers(data, name: str, copy: bool = False) -> np.ndarray:
     # read where it is, as a data loader would (copying a large data set costs more than an
     # epoch of training on it), unless code of the caller's runs during training (callbacks)
     array = array.astype(np.float64, copy=copy)
-    # a finite sum first: one pass and no mask (a sum too large for floats looks at each)
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.add.reduce(array, axis=None)
-    if not np.isfinite(total) and not np.isfinite(array).all():
-        bad = np.argwhere(~np.isfinite(array))
-        where = "".join(f"[{i}]" for i in bad[0])
-        raise ValueError(f"nn.train: {name}{where} is {array[tuple(bad[0])]}, not a finite "
-                         "number")
+    bad = first_non_finite(array)
+    if bad is not None:
+        raise ValueError(f"nn.train: {name}{bad[0]} is {bad[1]}, not a finite number")
     return array
 
 
